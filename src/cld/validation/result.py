@@ -1,0 +1,111 @@
+"""The one issue record and the result of a validation run.
+
+Every renderer (JSON, CSV, XLSX, HTML) and every shell (CLI, later web) reads this shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyarrow as pa
+
+Severity = Literal["fatal", "error", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("fatal", "error", "warning")
+
+# Column order of the issue record; `row` is the spreadsheet row (header = 1, first record = 2),
+# `column` the specification name of the data item, `person` the Person Unique Identifier.
+ISSUE_COLUMNS: tuple[str, ...] = (
+    "row",
+    "column",
+    "rule",
+    "severity",
+    "value",
+    "message",
+    "person",
+    "event_reference",
+)
+
+ISSUE_SCHEMA = pa.schema(
+    [
+        ("row", pa.int64()),
+        ("column", pa.string()),
+        ("rule", pa.string()),
+        ("severity", pa.string()),
+        ("value", pa.string()),
+        ("message", pa.string()),
+        ("person", pa.string()),
+        ("event_reference", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding. `row` is None for file-level findings (e.g. a missing column)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    person: str | None = None
+    event_reference: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ISSUE_COLUMNS}
+
+
+@dataclass
+class RuleCount:
+    rule: str
+    severity: Severity
+    title: str
+    count: int
+    guidance: str = ""
+
+
+@dataclass
+class FieldStat:
+    """Per data item: how complete and how valid the column is."""
+
+    column: str
+    requirement: str  # mandatory / voluntary
+    present: bool  # the column was in the file
+    rows: int
+    filled: int  # non-blank cells
+    invalid: int  # non-blank cells that failed a value rule (list, date, number, format)
+
+    @property
+    def completeness(self) -> float:
+        return 0.0 if self.rows == 0 else self.filled / self.rows
+
+    @property
+    def validity(self) -> float:
+        return 1.0 if self.filled == 0 else (self.filled - self.invalid) / self.filled
+
+
+@dataclass
+class ValidationResult:
+    """What a validation run found.
+
+    `issues` holds every finding (it can be millions of rows, so it is an Arrow table with
+    ISSUE_SCHEMA, sorted by row then column); `summary` is small and JSON-serialisable.
+    """
+
+    summary: dict[str, Any]
+    issues: pa.Table
+    rule_counts: list[RuleCount] = field(default_factory=list)
+    field_stats: list[FieldStat] = field(default_factory=list)
+    rules_run: list[str] = field(default_factory=list)
+    rules_skipped: list[dict[str, str]] = field(default_factory=list)  # {"rule", "reason"}
+
+    @property
+    def errors(self) -> int:
+        return int(self.summary.get("errors", 0)) + int(self.summary.get("fatal", 0))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing worse than warnings was found, 1 otherwise."""
+        return 1 if self.errors else 0
