@@ -1,0 +1,74 @@
+"""Match a file's header row to the specification's data items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cld.ingest.errors import UnreadableFile, column_letter
+from cld.spec import Spec, header_key
+from cld.validation.result import Issue
+
+
+@dataclass
+class HeaderMap:
+    """Which file column holds which data item."""
+
+    headers: list[str]  # as in the file
+    item_of_column: list[str | None]  # item id per file column (None: not in the spec)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def present(self) -> set[str]:
+        return {i for i in self.item_of_column if i is not None}
+
+    def storage_names(self) -> list[str]:
+        """Column names in the loaded table: the item id, or x<n> for unknown columns."""
+        return [i if i is not None else f"x{n}" for n, i in enumerate(self.item_of_column)]
+
+
+def map_headers(headers: list[str], spec: Spec, file: str) -> HeaderMap:
+    index = spec.header_index()
+    names = {h: i.name for i in spec.items for h in [i.name]}
+    by_id = {i.id: i for i in spec.items}
+    item_of_column: list[str | None] = []
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    for n, raw in enumerate(headers):
+        text = raw.strip().lstrip("\ufeff")
+        if not text:
+            item_of_column.append(None)
+            issues.append(Issue("CLD102", "warning", f"Column {column_letter(n)} has no header; "
+                                "it is ignored.", row=1, column=None, value=""))
+            continue
+        item_id = index.get(header_key(text))
+        if item_id is None:
+            item_of_column.append(None)
+            issues.append(Issue("CLD102", "warning", f"Column {column_letter(n)} '{text}' is not "
+                                "in the specification; it is ignored.", row=1, value=text))
+            continue
+        if item_id in seen:
+            first = seen[item_id]
+            raise UnreadableFile(
+                file,
+                f"columns {column_letter(first)} '{headers[first].strip()}' and "
+                f"{column_letter(n)} '{text}' are both '{by_id[item_id].name}'; "
+                "keep one of them",
+                row=1,
+                column=column_letter(n),
+            )
+        seen[item_id] = n
+        item_of_column.append(item_id)
+        if text not in names:
+            issues.append(Issue("CLD103", "warning", f"Column {column_letter(n)} header '{text}' "
+                                f"was read as '{by_id[item_id].name}'.", row=1,
+                                column=by_id[item_id].name, value=text))
+    for item in spec.items:
+        if item.id in seen:
+            continue
+        if item.requirement == "mandatory":
+            issues.append(Issue("CLD101", "fatal", f"Mandatory column '{item.name}' is missing; "
+                                "the rules that need it were skipped.", row=1, column=item.name))
+        else:
+            issues.append(Issue("CLD104", "warning", f"Voluntary column '{item.name}' is "
+                                "missing; add it (it may be blank).", row=1, column=item.name))
+    return HeaderMap(headers=headers, item_of_column=item_of_column, issues=issues)

@@ -1,0 +1,254 @@
+"""Read a CSV or XLSX submission into a DuckDB table of text columns, once.
+
+The loaded table has one VARCHAR column per file column (named by data item id, or x<n> for
+columns not in the specification), the raw cell text, and `_row`: the spreadsheet row number
+(header = 1). Everything later reads this table; nothing re-parses the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from cld.ingest.errors import UnreadableFile, column_letter
+from cld.ingest.headers import HeaderMap, map_headers
+from cld.spec import Spec
+
+MAX_FIELD_BYTES = 1_000_000  # a cell longer than this is not CLD data
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+
+
+@dataclass
+class Loaded:
+    file: str
+    table: str  # DuckDB table name
+    format: str  # csv / xlsx
+    encoding: str
+    header_row: int
+    rows: int
+    headers: HeaderMap
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    # The five bytes cp1252 leaves undefined decode as their Latin-1 code points.
+    chunk = err.object[err.start : err.end]
+    assert isinstance(chunk, bytes)
+    return chunk.decode("latin-1"), err.end
+
+
+codecs.register_error("cp1252_latin1", _cp1252_fallback)
+
+
+def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
+    """Write a UTF-8 copy of a file in another encoding (streamed, any size)."""
+    out = workdir / "transcoded.csv"
+    errors = "cp1252_latin1" if encoding == "cp1252" else "strict"
+    with (
+        open(path, encoding=encoding, errors=errors, newline="") as src,
+        open(out, "w", encoding="utf-8", newline="") as dst,
+    ):
+        while chunk := src.read(1 << 22):
+            dst.write(chunk)
+    return out
+
+
+def _first_record(path: Path, encoding: str, file: str) -> list[str]:
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        head = f.read(1 << 20)
+    if not head.strip():
+        raise UnreadableFile(file, "the file is empty")
+    first_line = head.splitlines()[0] if head.splitlines() else ""
+    try:
+        record = next(csv.reader(io.StringIO(head)))
+    except (csv.Error, StopIteration) as exc:
+        raise UnreadableFile(file, f"the header row cannot be read ({exc})", row=1) from exc
+    if len(record) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if first_line.count(sep) >= 2:
+                raise UnreadableFile(
+                    file,
+                    f"the columns are separated by {name}; CLD files must be comma-separated "
+                    "CSV (save as 'CSV UTF-8 (Comma delimited)')",
+                    row=1,
+                )
+    return record
+
+
+def _diagnose(path: Path, encoding: str, width: int, file: str, fallback: str) -> UnreadableFile:
+    """Find the first malformed record with Python's csv module (only on the error path)."""
+    csv.field_size_limit(1 << 30)
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        reader = csv.reader(f, strict=True)
+        try:
+            for n, record in enumerate(reader, start=1):
+                if len(record) != width:
+                    return UnreadableFile(
+                        file,
+                        f"this row has {len(record)} fields but the header has {width}; "
+                        "check for a missing or extra comma, or an unquoted comma in a value",
+                        row=n,
+                    )
+                for i, cell in enumerate(record):
+                    if len(cell) > MAX_FIELD_BYTES:
+                        return UnreadableFile(
+                            file,
+                            f"a value of {len(cell):,} characters is far longer than any CLD "
+                            "item; check for an unclosed quote",
+                            row=n,
+                            column=column_letter(i),
+                        )
+        except csv.Error as exc:
+            return UnreadableFile(file, f"malformed CSV ({exc})", row=reader.line_num)
+    return UnreadableFile(file, fallback)
+
+
+def _duck_error(exc: Exception) -> str:
+    text = str(exc)
+    line = re.search(r"on Line: (\d+)", text)
+    what = "the file is not valid CSV"
+    if "Expected Number of Columns" in text:
+        what = "a row has a different number of fields from the header"
+    elif "unterminated quote" in text:
+        what = "a quoted value is never closed"
+    elif "Maximum line size" in text:
+        what = "a line is longer than the maximum allowed"
+    return what + (f" (near line {line.group(1)})" if line else "")
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
+              table: str, workdir: Path) -> Loaded:
+    head = path.open("rb").read(1 << 16)
+    encoding = "utf-8"
+    source = path
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+        source = _transcode(path, "utf-16", workdir)
+    elif b"\x00" in head:
+        raise UnreadableFile(file, "this is a binary file, not a CSV text file or XLSX workbook")
+    elif head.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    record = _first_record(source, "utf-8-sig" if encoding != "cp1252" else encoding, file)
+    headers = map_headers(record, spec, file)
+    names = headers.storage_names()
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+
+    def load(src: Path) -> None:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table}_raw AS SELECT * FROM read_csv(?, auto_detect=false, "
+            f"header=true, delim=',', quote='\"', escape='\"', columns={columns}, "
+            f"strict_mode=true, null_padding=false, max_line_size={MAX_FIELD_BYTES * 4}, "
+            "encoding='utf-8')",
+            [str(src)],
+        )
+
+    try:
+        load(source)
+    except duckdb.Error as exc:
+        if "Invalid unicode" in str(exc) and encoding == "utf-8":
+            encoding = "cp1252"
+            source = _transcode(path, "cp1252", workdir)
+            try:
+                load(source)
+            except duckdb.Error as exc2:
+                raise _diagnose(source, "utf-8", len(names), file, _duck_error(exc2)) from None
+        else:
+            raise _diagnose(source, "utf-8-sig", len(names), file, _duck_error(exc)) from None
+    return _finish(con, table, file, "csv", encoding, 1, headers)
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
+               table: str) -> Loaded:
+    import polars as pl
+
+    try:
+        sheets = pl.read_excel(path, engine="calamine", sheet_id=0, has_header=False,
+                               infer_schema_length=0)
+    except Exception as exc:  # fastexcel raises its own error types
+        raise UnreadableFile(file, f"the workbook cannot be read ({type(exc).__name__})") from None
+    best: tuple[int, str, int] | None = None
+    index = spec.header_index()
+    from cld.spec import header_key
+
+    for name, frame in sheets.items():
+        for r in range(min(30, frame.height)):
+            cells = [c for c in frame.row(r) if c]
+            hits = sum(1 for c in cells if header_key(str(c)) in index)
+            if hits >= 5 and (best is None or hits > best[2]):
+                best = (r, name, hits)
+    if best is None:
+        raise UnreadableFile(file, "no sheet has a CLD header row (e.g. 'Person Unique "
+                             "Identifier', 'Event Type') in its first 30 rows")
+    r, sheet, _ = best
+    frame = sheets[sheet]
+    record = ["" if c is None else str(c) for c in frame.row(r)]
+    while record and not record[-1].strip():
+        record.pop()
+    headers = map_headers(record, spec, f"{file} [{sheet}]")
+    names = headers.storage_names()
+    body = frame.slice(r + 1).select(frame.columns[: len(names)])
+    body.columns = names
+    body = body.with_columns(pl.all().str.replace(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00:00(\.0+)?$",
+                                                  "$3/$2/$1"))
+    # Trailing empty rows are layout, not records.
+    body = body.filter(~pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars() == "")))
+    con.register(f"{table}_frame", body.to_arrow())
+    con.execute(f"CREATE OR REPLACE TABLE {table}_raw AS SELECT * FROM {table}_frame")
+    con.unregister(f"{table}_frame")
+    return _finish(con, table, file, "xlsx", "xlsx", r + 1, headers)
+
+
+def _finish(con: duckdb.DuckDBPyConnection, table: str, file: str, fmt: str, encoding: str,
+            header_row: int, headers: HeaderMap) -> Loaded:
+    cols = ", ".join(_quote(n) for n in headers.storage_names())
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT CAST(rowid + {header_row + 1} AS BIGINT) "
+        f"AS _row, {cols} FROM {table}_raw"
+    )
+    con.execute(f"DROP TABLE {table}_raw")
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    rows = int(row[0]) if row else 0
+    if rows == 0:
+        raise UnreadableFile(file, "the file has a header row but no records")
+    return Loaded(file, table, fmt, encoding, header_row, rows, headers)
+
+
+def load_submission(con: duckdb.DuckDBPyConnection, path: str | Path, spec: Spec,
+                    table: str = "submission", display_name: str | None = None) -> Loaded:
+    """Read `path` into table `table`. Raises UnreadableFile with a clear message."""
+    path = Path(path)
+    file = display_name or path.name
+    if not path.exists():
+        raise UnreadableFile(file, "file not found")
+    if path.is_dir():
+        raise UnreadableFile(file, "this is a folder, not a file")
+    try:
+        with path.open("rb") as f:
+            magic = f.read(8)
+    except OSError as exc:
+        raise UnreadableFile(file, f"cannot open the file ({exc.strerror})") from None
+    if not magic:
+        raise UnreadableFile(file, "the file is empty")
+    suffix = path.suffix.lower()
+    if magic.startswith(_ZIP_MAGIC):
+        if not zipfile.is_zipfile(path) or "xl/workbook.xml" not in zipfile.ZipFile(path).namelist():
+            raise UnreadableFile(file, "this is a ZIP archive but not an Excel XLSX workbook")
+        return _read_xlsx(con, path, spec, file, table)
+    if magic.startswith(_OLE_MAGIC):
+        raise UnreadableFile(file, "legacy .xls workbooks are not supported; save as .xlsx or CSV")
+    if suffix in {".xlsx", ".xlsm"}:
+        raise UnreadableFile(file, f"the name ends in {suffix} but this is not an Excel workbook")
+    with tempfile.TemporaryDirectory(prefix="cld-") as tmp:
+        return _read_csv(con, path, spec, file, table, Path(tmp))

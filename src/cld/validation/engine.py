@@ -1,0 +1,258 @@
+"""Run every rule over a submission and collect one issue table."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.operations as ops
+import ibis.expr.types as ir
+import pyarrow as pa
+
+import cld
+from cld.ingest import Loaded, load_submission
+from cld.spec import DEFAULT_VERSION, Spec, load_register, load_spec
+from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
+from cld.validation.prepare import Period, prepare, q
+from cld.validation.registry import RULES, Context, Finding, Rule
+from cld.validation.result import (
+    ISSUE_SCHEMA,
+    FieldStat,
+    RuleCount,
+    ValidationResult,
+)
+
+# Rules whose findings mean "this cell's value is not valid" (for per-field validity).
+VALUE_RULES = ("CLD302", "CLD305", "CLD306", "CLD308", "CLD309", "CLD311")
+
+
+def connect(memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('CLD_MEMORY_LIMIT', '2GB')}'")
+    if threads or os.environ.get("CLD_THREADS"):
+        con.execute(f"SET threads = {int(threads or os.environ['CLD_THREADS'])}")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def parse_ddmmyyyy(text: str) -> date:
+    """Parse a command-line date (dd/mm/yyyy). Raises ValueError with a plain message."""
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date in dd/mm/yyyy") from None
+
+
+def _modal(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    ids = [i for i in ("la_code", "la_name", "reporting_year", "period_start", "period_end")
+           if i in present]
+    if ids:
+        row = con.execute(
+            "SELECT " + ", ".join(f"mode(NULLIF(trim({q(i)}), ''))" for i in ids) + f" FROM {table}"
+        ).fetchone()
+        assert row is not None
+        out = dict(zip(ids, row, strict=True))
+    return out
+
+
+def _iso(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return parse_ddmmyyyy(text).isoformat()
+    except ValueError:
+        return None
+
+
+def _sql_literal(v: str | None) -> str:
+    return "NULL" if v is None else "'" + v.replace("'", "''") + "'"
+
+
+def _field_name(expr: ir.Value) -> str | None:
+    op = expr.op()
+    return op.name if isinstance(op, ops.Field) else None
+
+
+def run_rules(ctx: Context, con: duckdb.DuckDBPyConnection) -> tuple[list[str],
+                                                                     list[dict[str, str]]]:
+    """Evaluate every finding and leave the issues in TEMP TABLE rule_issues.
+
+    1. One ibis projection computes each finding's condition w{i} (and, only where it is
+       an expression, its value v{i} / message m{i}) into TEMP TABLE flags.
+    2. A union of tiny scans of flags lists the hits (row, finding).
+    3. One join back to the prepared table fetches the values of the hits only.
+    """
+    t = ctx.t
+    cols: dict[str, ir.Value] = {"_row": t._row}
+    meta: list[tuple[int, str | None, str, str, str, int]] = []
+    value_sql: list[str] = []
+    message_sql: list[str] = []
+    ran: list[str] = []
+    skipped: list[dict[str, str]] = []
+    n = 0
+    for code in sorted(RULES):
+        r = RULES[code]
+        if r.check is None:
+            continue
+        reason = r.skip_reason(ctx)
+        if reason:
+            skipped.append({"rule": code, "reason": reason})
+            continue
+        ran.append(code)
+        for f in r.check(ctx):
+            n += 1
+            w = f.where.fill_null(False)
+            cols[f"w{n}"] = w
+            if f.value is not None:
+                name = _field_name(f.value)
+                if name is not None:
+                    value_sql.append(f"WHEN {n} THEN CAST(p.{q(name)} AS VARCHAR)")
+                else:
+                    cols[f"v{n}"] = ibis.ifelse(w, f.value.cast("string"), None)
+                    value_sql.append(f"WHEN {n} THEN f.v{n}")
+            if isinstance(f.message, str):
+                text = f.message
+            else:
+                cols[f"m{n}"] = ibis.ifelse(w, f.message, None)
+                message_sql.append(f"WHEN {n} THEN f.m{n}")
+                text = ""
+            column = ctx.spec.item(f.column).name if f.column else None
+            meta.append((n, column, code, r.severity, text, int(f.once)))
+    con.execute("CREATE OR REPLACE TEMP TABLE flags AS "
+                + ibis.to_sql(t.select(**cols), dialect="duckdb"))
+    con.execute("CREATE OR REPLACE TEMP TABLE finding_meta (fid INTEGER, \"column\" VARCHAR, "
+                "rule VARCHAR, severity VARCHAR, message VARCHAR, once BOOLEAN)")
+    if meta:
+        con.executemany("INSERT INTO finding_meta VALUES (?, ?, ?, ?, ?, ?)",
+                        [list(m) for m in meta])
+    hits = " UNION ALL ".join(f"SELECT _row, {i} AS fid FROM flags WHERE w{i}"
+                              for i in range(1, n + 1)) or "SELECT 0 AS _row, 0 AS fid LIMIT 0"
+    value = f"CASE h.fid {' '.join(value_sql)} END" if value_sql else "NULL"
+    message = (f"coalesce(CASE h.fid {' '.join(message_sql)} END, m.message)" if message_sql
+               else "m.message")
+    person = "p.person_id" if "person_id" in ctx.present else "NULL"
+    ref = "p.event_reference" if "event_reference" in ctx.present else "NULL"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rule_issues AS
+        WITH h AS ({hits}),
+        detail AS (
+            SELECT h._row AS row, m."column", m.rule, m.severity, {value} AS value,
+                   {message} AS message,
+                   CASE WHEN m.once THEN NULL ELSE {person} END AS person,
+                   CASE WHEN m.once THEN NULL ELSE {ref} END AS event_reference,
+                   m.once, h.fid
+            FROM h JOIN finding_meta m ON m.fid = h.fid
+                   JOIN prepared p ON p._row = h._row
+                   JOIN flags f ON f._row = h._row
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY fid, value ORDER BY row) AS k
+            FROM detail WHERE once
+        )
+        SELECT row, "column", rule, severity, value, message, person, event_reference
+        FROM detail WHERE NOT once
+        UNION ALL
+        SELECT row, "column", rule, severity, value, message, person, event_reference
+        FROM ranked WHERE k = 1
+    """)
+    con.execute("DROP TABLE flags")
+    return ran, skipped
+
+
+def validate(path: str | Path, *, la_code: str | None = None, period_start: str | None = None,
+             period_end: str | None = None, spec_version: str = DEFAULT_VERSION,
+             con: duckdb.DuckDBPyConnection | None = None,
+             display_name: str | None = None) -> ValidationResult:
+    """Validate one submission file. Raises cld.ingest.UnreadableFile when it cannot be read.
+
+    `period_start`/`period_end` are dd/mm/yyyy strings as typed by the user (already checked).
+    """
+    spec = load_spec(spec_version)
+    con = con or connect()
+    loaded = load_submission(con, path, spec, display_name=display_name)
+    present = loaded.headers.present
+    modal = _modal(con, loaded.table, present)
+    cli = {"la_code": la_code, "period_start": _iso(period_start),
+           "period_end": _iso(period_end)}
+    period = Period(cli["period_start"] or _iso(modal.get("period_start")),
+                    cli["period_end"] or _iso(modal.get("period_end")))
+    prepare(con, spec, loaded.table, present, period)
+    icon = ibis.duckdb.from_connection(con)
+    ctx = Context(icon.table("prepared"), spec, present, period, cli, modal)
+    ran, skipped = run_rules(ctx, con)
+    header = pa.Table.from_pylist([i.as_dict() for i in loaded.headers.issues],
+                                  schema=ISSUE_SCHEMA)
+    con.register("header_issues", header)
+    sources = ["SELECT * FROM header_issues", "SELECT * FROM rule_issues"]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE issues AS SELECT row, \"column\", rule, severity, value, "
+        f"message, person, event_reference FROM ({' UNION ALL '.join(sources)}) "
+        "ORDER BY row NULLS FIRST, \"column\", rule")
+    con.unregister("header_issues")
+    return _result(con, loaded, spec, ctx, ran, skipped)
+
+
+def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Context,
+            ran: list[str], skipped: list[dict[str, str]]) -> ValidationResult:
+    issues = con.execute("SELECT * FROM issues").fetch_arrow_table().cast(ISSUE_SCHEMA)
+    sev = dict(con.execute("SELECT severity, count(*) FROM issues GROUP BY 1").fetchall())
+    counts = con.execute("SELECT rule, count(*) FROM issues GROUP BY 1 ORDER BY 2 DESC, 1")
+    rule_counts = [RuleCount(code, RULES[code].severity, RULES[code].title, int(n),
+                             RULES[code].guidance) for code, n in counts.fetchall()]
+    stats = _field_stats(con, loaded, spec, ctx.present)
+    people = None
+    if "person_id" in ctx.present:
+        row = con.execute("SELECT count(DISTINCT person_id) FROM prepared").fetchone()
+        people = int(row[0]) if row else 0
+    la = ctx.cli.get("la_code") or ctx.modal.get("la_code")
+    reg = load_register().get(la or "")
+    summary: dict[str, Any] = {
+        "file": loaded.file,
+        "format": loaded.format,
+        "encoding": loaded.encoding,
+        "spec_version": spec.version,
+        "la_code": la,
+        "la_name": reg.name if reg else ctx.modal.get("la_name"),
+        "dscro_region": reg.region if reg else None,
+        "period_start": _ddmmyyyy(ctx.period.start),
+        "period_end": _ddmmyyyy(ctx.period.end),
+        "rows": loaded.rows,
+        "people": people,
+        "columns": len(loaded.headers.headers),
+        "fatal": int(sev.get("fatal", 0)),
+        "errors": int(sev.get("error", 0)),
+        "warnings": int(sev.get("warning", 0)),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "tool_version": cld.__version__,
+    }
+    return ValidationResult(summary=summary, issues=issues, rule_counts=rule_counts,
+                            field_stats=stats, rules_run=ran, rules_skipped=skipped)
+
+
+def _ddmmyyyy(iso: str | None) -> str | None:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else None
+
+
+def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,
+                 present: set[str]) -> list[FieldStat]:
+    ids = [i.id for i in spec.items if i.id in present]
+    filled: dict[str, int] = {}
+    if ids:
+        row = con.execute("SELECT " + ", ".join(f"count({q(i)})" for i in ids)
+                          + " FROM prepared").fetchone()
+        assert row is not None
+        filled = dict(zip(ids, (int(x) for x in row), strict=True))
+    codes = ", ".join(f"'{c}'" for c in VALUE_RULES)
+    invalid = dict(con.execute(
+        f"SELECT \"column\", count(DISTINCT row) FROM issues WHERE rule IN ({codes}) "
+        "GROUP BY 1").fetchall())
+    out = []
+    for item in spec.items:
+        out.append(FieldStat(item.name, item.requirement, item.id in present, loaded.rows,
+                             filled.get(item.id, 0), int(invalid.get(item.name, 0))))
+    return out
