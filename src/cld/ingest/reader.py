@@ -1,8 +1,9 @@
 """Read a CSV or XLSX submission into a DuckDB table of text columns, once.
 
 The loaded table has one VARCHAR column per file column (named by data item id, or x<n> for
-columns not in the specification), the raw cell text, and `_row`: the spreadsheet row number
-(header = 1). Everything later reads this table; nothing re-parses the file.
+columns not in the specification) holding the raw cell text, in file order: `rowid +
+header_row + 1` is the spreadsheet row number (header = 1 for CSV). Everything later reads
+this table; nothing re-parses the file.
 """
 
 from __future__ import annotations
@@ -42,11 +43,10 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_fallback(err: UnicodeError) -> tuple[str | bytes, int]:
     # The five bytes cp1252 leaves undefined decode as their Latin-1 code points.
-    chunk = err.object[err.start : err.end]
-    assert isinstance(chunk, bytes)
-    return chunk.decode("latin-1"), err.end
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start : err.end].decode("latin-1"), err.end
 
 
 codecs.register_error("cp1252_latin1", _cp1252_fallback)
@@ -212,17 +212,22 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
 
 def _finish(con: duckdb.DuckDBPyConnection, table: str, file: str, fmt: str, encoding: str,
             header_row: int, headers: HeaderMap) -> Loaded:
-    cols = ", ".join(_quote(n) for n in headers.storage_names())
-    con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS SELECT CAST(rowid + {header_row + 1} AS BIGINT) "
-        f"AS _row, {cols} FROM {table}_raw"
-    )
-    con.execute(f"DROP TABLE {table}_raw")
+    # The raw table keeps every cell as read; its rowid + header_row + 1 is the spreadsheet row.
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"ALTER TABLE {table}_raw RENAME TO {table}")
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     rows = int(row[0]) if row else 0
     if rows == 0:
         raise UnreadableFile(file, "the file has a header row but no records")
     return Loaded(file, table, fmt, encoding, header_row, rows, headers)
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def load_submission(con: duckdb.DuckDBPyConnection, path: str | Path, spec: Spec,
@@ -243,7 +248,7 @@ def load_submission(con: duckdb.DuckDBPyConnection, path: str | Path, spec: Spec
         raise UnreadableFile(file, "the file is empty")
     suffix = path.suffix.lower()
     if magic.startswith(_ZIP_MAGIC):
-        if not zipfile.is_zipfile(path) or "xl/workbook.xml" not in zipfile.ZipFile(path).namelist():
+        if not _is_workbook(path):
             raise UnreadableFile(file, "this is a ZIP archive but not an Excel XLSX workbook")
         return _read_xlsx(con, path, spec, file, table)
     if magic.startswith(_OLE_MAGIC):

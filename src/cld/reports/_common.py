@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from cld.validation.result import (
     ISSUE_SCHEMA,
     SEVERITIES,
     RuleCount,
+    Severity,
     ValidationResult,
 )
 
@@ -142,7 +144,10 @@ def rule_counts(result: ValidationResult) -> list[RuleCount]:
             rule = row["rule"]
             if rule is None or rule in known:
                 continue
-            severity = row["severity"] if row["severity"] in SEVERITY_ORDER else "error"
+            severity: Severity = "error"
+            for known_severity in SEVERITIES:
+                if row["severity"] == known_severity:
+                    severity = known_severity
             counts.append(RuleCount(rule, severity, "", int(row["rule_count"])))
             known.add(rule)
     return sorted(counts, key=lambda rc: (SEVERITY_ORDER.get(rc.severity, 9), -rc.count, rc.rule))
@@ -163,6 +168,8 @@ def text(value: Any) -> str:
         return f"{int(value):,}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
 

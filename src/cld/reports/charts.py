@@ -47,9 +47,13 @@ def to_svg(chart: alt.TopLevelMixin, label: str) -> str:
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
-    return chart.configure(font=FONT).configure_axis(
-        labelFontSize=11, titleFontSize=12, labelColor="#1a1a1a", titleColor="#1a1a1a"
-    ).configure_view(stroke=None)
+    return (
+        chart.configure(font=FONT)
+        .configure_axis(
+            labelFontSize=11, titleFontSize=12, labelColor="#1a1a1a", titleColor="#1a1a1a"
+        )
+        .configure_view(stroke=None)
+    )
 
 
 def issues_per_rule_svg(counts: list[RuleCount]) -> str | None:
@@ -66,14 +70,12 @@ def issues_per_rule_svg(counts: list[RuleCount]) -> str | None:
         alt.Chart(alt.Data(values=data))
         .mark_bar()
         .encode(
-            x=alt.X("issues:Q", title="Issues"),
+            x=alt.X("issues:Q", title="Issues", axis=alt.Axis(format=",d", tickMinStep=1)),
             y=alt.Y("rule:N", sort="-x", title="Rule"),
             color=alt.Color(
                 "severity:N",
                 title="Severity",
-                scale=alt.Scale(
-                    domain=severities, range=[SEVERITY_COLOURS[s] for s in severities]
-                ),
+                scale=alt.Scale(domain=severities, range=[SEVERITY_COLOURS[s] for s in severities]),
             ),
         )
         .properties(width=520, height=alt.Step(18))
@@ -86,7 +88,7 @@ def completeness_svg(stats: list[FieldStat]) -> str | None:
     """Horizontal bar chart of completeness (%) per data item; mandatory items darker."""
     if not stats:
         return None
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "item": fs.column,
             "requirement": fs.requirement,
@@ -94,22 +96,20 @@ def completeness_svg(stats: list[FieldStat]) -> str | None:
         }
         for fs in stats
     ]
-    requirements = sorted({d["requirement"] for d in data})
+    requirements = sorted({fs.requirement for fs in stats})
     palette = {"mandatory": "#1d4f91"}
     chart = (
         alt.Chart(alt.Data(values=data))
         .mark_bar()
         .encode(
-            x=alt.X(
-                "completeness:Q", title="Completeness (%)", scale=alt.Scale(domain=[0, 100])
-            ),
+            x=alt.X("completeness:Q", title="Completeness (%)", scale=alt.Scale(domain=[0, 100])),
             y=alt.Y("item:N", sort=None, title="Data item"),
             color=alt.Color(
                 "requirement:N",
                 title="Requirement",
                 scale=alt.Scale(
                     domain=requirements,
-                    range=[palette.get(r.lower(), "#7a9cc6") for r in requirements],
+                    range=[palette.get(r.lower(), "#5b7fb0") for r in requirements],
                 ),
             ),
         )

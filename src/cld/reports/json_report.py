@@ -8,8 +8,9 @@ Shape::
                  "event_reference"}, ...]}
 
 Values are written as found (JSON is data, not a spreadsheet, so nothing is neutralised).
-`write_json` streams the issues batch by batch, so a million issues never become one
-giant Python string or list.
+UTF-8, non-ASCII characters unescaped, one issue per line. `write_json` streams the issues
+batch by batch through polars' NDJSON writer, so a million issues never become one giant
+Python string or a million Python dicts.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import IO, Any
+from typing import IO, Any, cast
+
+import polars as pl
 
 from cld.reports._common import PathLike, ensure_parent, issues_table
 from cld.validation.result import ValidationResult
 
-_BATCH = 10_000
+_BATCH = 50_000
 
 
 def _summary(result: ValidationResult) -> dict[str, Any]:
@@ -49,41 +52,36 @@ def to_json_dict(result: ValidationResult) -> dict[str, Any]:
 
 
 @contextmanager
-def _text_stream(target: PathLike | IO[str] | IO[bytes]) -> Iterator[IO[str]]:
+def _byte_sink(target: PathLike | IO[str] | IO[bytes]) -> Iterator[Callable[[bytes], Any]]:
+    """A function writing UTF-8 bytes to a path, or to an open text or binary stream."""
     if isinstance(target, (str, os.PathLike)):
         ensure_parent(target)
-        with open(target, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh
+        with open(target, "wb") as fh:
+            yield fh.write
         return
-    if isinstance(target, io.TextIOBase):
-        yield target  # type: ignore[misc]
+    if isinstance(target, io.TextIOBase) or "b" not in getattr(target, "mode", "b"):
+        text = cast(IO[str], target)
+        yield lambda data: text.write(data.decode("utf-8"))
         return
-    binary = isinstance(target, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(
-        target, "mode", ""
-    )
-    if binary:
-        wrapper = io.TextIOWrapper(target, encoding="utf-8", newline="\n")  # type: ignore[arg-type]
-        try:
-            yield wrapper
-        finally:
-            wrapper.flush()
-            wrapper.detach()  # leave the caller's stream open
-        return
-    yield target  # type: ignore[misc]
+    yield cast(IO[bytes], target).write
 
 
 def write_json(result: ValidationResult, path_or_stream: PathLike | IO[str] | IO[bytes]) -> None:
     """Write the JSON report to a path, or to an open text or binary stream (left open)."""
-    with _text_stream(path_or_stream) as out:
-        out.write('{"summary": ')
-        out.write(_dumps(_summary(result), indent=2))
-        out.write(',\n"issues": [')
+    with _byte_sink(path_or_stream) as write:
+        write(b'{"summary": ')
+        write(_dumps(_summary(result), indent=2).encode("utf-8"))
+        write(b',\n"issues": [')
         first = True
         for batch in issues_table(result).to_batches(max_chunksize=_BATCH):
             if batch.num_rows == 0:
                 continue
-            records = batch.to_pylist()
-            chunk = ",\n".join(_dumps(r) for r in records)
-            out.write(("\n" if first else ",\n") + chunk)
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            buf = io.BytesIO()
+            frame.write_ndjson(buf)
+            # NDJSON escapes newlines inside strings, so raw newlines only separate records.
+            records = buf.getvalue().rstrip(b"\n").replace(b"\n", b",\n")
+            write((b"\n" if first else b",\n") + records)
             first = False
-        out.write("\n]}\n" if not first else "]}\n")
+        write(b"]}\n" if first else b"\n]}\n")

@@ -24,7 +24,8 @@ import pyarrow.compute as pc
 #: Leading characters that make a spreadsheet cell a formula (OWASP "CSV injection").
 DANGEROUS_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
-_PATTERN = r"^[=+\-@\t\r]"
+_DANGEROUS = pa.array(DANGEROUS_PREFIXES, type=pa.string())
+_PATTERN = r"^([=+\-@\t\r])"
 
 
 def neutralise(value: str | None) -> str | None:
@@ -40,9 +41,10 @@ def neutralise_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chunke
     """Vectorised :func:`neutralise` over an Arrow string array (nulls stay null)."""
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         values = pc.cast(values, pa.string())
-    flagged = pc.match_substring_regex(values, _PATTERN)
-    prefixed = pc.binary_join_element_wise("'", values, "")
-    return pc.if_else(flagged, prefixed, values)
+    flagged = pc.is_in(pc.utf8_slice_codeunits(values, 0, 1), value_set=_DANGEROUS)
+    if not pc.any(flagged).as_py():
+        return values  # the usual case for most columns: nothing to do
+    return pc.replace_substring_regex(values, pattern=_PATTERN, replacement="'\\1")
 
 
 def neutralise_table(table: pa.Table) -> pa.Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from cld.ingest import Loaded, load_submission
 from cld.spec import DEFAULT_VERSION, Spec, load_register, load_spec
 from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
 from cld.validation.prepare import Period, prepare, q
-from cld.validation.registry import RULES, Context, Finding, Rule
+from cld.validation.registry import RULES, Context
 from cld.validation.result import (
     ISSUE_SCHEMA,
     FieldStat,
@@ -30,9 +31,12 @@ from cld.validation.result import (
 VALUE_RULES = ("CLD302", "CLD305", "CLD306", "CLD308", "CLD309", "CLD311")
 
 
-def connect(memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect(memory_limit: str | None = None,
+            threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with explicit limits (env CLD_MEMORY_LIMIT, CLD_THREADS)."""
     con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{memory_limit or os.environ.get('CLD_MEMORY_LIMIT', '2GB')}'")
+    limit = memory_limit or os.environ.get("CLD_MEMORY_LIMIT", "2GB")
+    con.execute(f"SET memory_limit = '{limit}'")
     if threads or os.environ.get("CLD_THREADS"):
         con.execute(f"SET threads = {int(threads or os.environ['CLD_THREADS'])}")
     con.execute("SET preserve_insertion_order = true")
@@ -167,13 +171,16 @@ def run_rules(ctx: Context, con: duckdb.DuckDBPyConnection) -> tuple[list[str],
 def validate(path: str | Path, *, la_code: str | None = None, period_start: str | None = None,
              period_end: str | None = None, spec_version: str = DEFAULT_VERSION,
              con: duckdb.DuckDBPyConnection | None = None,
-             display_name: str | None = None) -> ValidationResult:
+             display_name: str | None = None,
+             progress: Callable[[str], None] | None = None) -> ValidationResult:
     """Validate one submission file. Raises cld.ingest.UnreadableFile when it cannot be read.
 
     `period_start`/`period_end` are dd/mm/yyyy strings as typed by the user (already checked).
     """
+    step = progress or (lambda _msg: None)
     spec = load_spec(spec_version)
     con = con or connect()
+    step("Reading the file")
     loaded = load_submission(con, path, spec, display_name=display_name)
     present = loaded.headers.present
     modal = _modal(con, loaded.table, present)
@@ -181,9 +188,11 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
            "period_end": _iso(period_end)}
     period = Period(cli["period_start"] or _iso(modal.get("period_start")),
                     cli["period_end"] or _iso(modal.get("period_end")))
-    prepare(con, spec, loaded.table, present, period)
+    step(f"Parsing {loaded.rows:,} rows")
+    prepare(con, spec, loaded.table, present, period, loaded.header_row + 1)
     icon = ibis.duckdb.from_connection(con)
     ctx = Context(icon.table("prepared"), spec, present, period, cli, modal)
+    step("Checking the rules")
     ran, skipped = run_rules(ctx, con)
     header = pa.Table.from_pylist([i.as_dict() for i in loaded.headers.issues],
                                   schema=ISSUE_SCHEMA)
@@ -194,12 +203,13 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
         f"message, person, event_reference FROM ({' UNION ALL '.join(sources)}) "
         "ORDER BY row NULLS FIRST, \"column\", rule")
     con.unregister("header_issues")
+    step("Summarising")
     return _result(con, loaded, spec, ctx, ran, skipped)
 
 
 def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Context,
             ran: list[str], skipped: list[dict[str, str]]) -> ValidationResult:
-    issues = con.execute("SELECT * FROM issues").fetch_arrow_table().cast(ISSUE_SCHEMA)
+    issues = con.execute("SELECT * FROM issues").to_arrow_table().cast(ISSUE_SCHEMA)
     sev = dict(con.execute("SELECT severity, count(*) FROM issues GROUP BY 1").fetchall())
     counts = con.execute("SELECT rule, count(*) FROM issues GROUP BY 1 ORDER BY 2 DESC, 1")
     rule_counts = [RuleCount(code, RULES[code].severity, RULES[code].title, int(n),
@@ -207,7 +217,7 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
     stats = _field_stats(con, loaded, spec, ctx.present)
     people = None
     if "person_id" in ctx.present:
-        row = con.execute("SELECT count(DISTINCT person_id) FROM prepared").fetchone()
+        row = con.execute("SELECT count(DISTINCT person_id) FROM prepared_base").fetchone()
         people = int(row[0]) if row else 0
     la = ctx.cli.get("la_code") or ctx.modal.get("la_code")
     reg = load_register().get(la or "")
@@ -244,7 +254,7 @@ def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,
     filled: dict[str, int] = {}
     if ids:
         row = con.execute("SELECT " + ", ".join(f"count({q(i)})" for i in ids)
-                          + " FROM prepared").fetchone()
+                          + " FROM prepared_base").fetchone()
         assert row is not None
         filled = dict(zip(ids, (int(x) for x in row), strict=True))
     codes = ", ".join(f"'{c}'" for c in VALUE_RULES)

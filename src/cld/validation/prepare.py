@@ -25,7 +25,6 @@ POSTCODE_RE = (
     r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]"
     r"|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2}|ZZ99 ?[0-9][A-Z]Z)$"
 )
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 
 def sql_str(value: str) -> str:
@@ -36,39 +35,78 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def loose_key_sql(col: str) -> str:
-    """SQL twin of cld.spec.value_key (lower case, dashes unified, no whitespace)."""
-    return (f"lower(regexp_replace(translate({col}, '{_DASHES}', '{'-' * len(_DASHES)}'), "
-            r"'[\s\x{00A0}]+', '', 'g'))")
-
-
 @dataclass(frozen=True)
 class Period:
     start: str | None  # ISO dates (yyyy-mm-dd) or None when unknown
     end: str | None
 
 
-def _list_sql(col: str, values: list[str], lookup: dict[str, tuple[str, str]]) -> list[str]:
-    canon = ", ".join(sql_str(v) for v in values)
+MAP_LIMIT = 2000  # distinct values of one list column mapped inline; beyond that, by a join
+
+
+def classify(raw: str, values: list[str], lookup: dict[str, tuple[str, str]]
+             ) -> tuple[str | None, int]:
+    """(canonical value, match) for one raw cell: 0 exact, 1 case/space/dash, 2 variant,
+    3 not in the list."""
+    if raw in values:
+        return raw, 0
+    hit = lookup.get(value_key(raw))
+    if hit is None:
+        return None, 3
+    return hit[0], 1 if hit[1] == "case" else 2
+
+
+def _list_sql(con: duckdb.DuckDBPyConnection, table: str, col: str, values: list[str],
+              lookup: dict[str, tuple[str, str]]) -> tuple[list[str], str | None]:
+    """Columns for one defined-list item, mapped once per distinct raw value (in Python)."""
     raw = q(col)
-    key = loose_key_sql(f"trim({raw})")
-    cases_c = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, (v, _) in lookup.items())
-    cases_m = " ".join(f"WHEN {sql_str(k)} THEN {1 if how == 'case' else 2}"
-                       for k, (_, how) in lookup.items())
+    distinct = [r[0] for r in con.execute(
+        f"SELECT DISTINCT {raw} FROM {table} WHERE NULLIF(trim({raw}), '') IS NOT NULL "
+        f"LIMIT {MAP_LIMIT + 1}").fetchall()]
+    mapped = {d: classify(d, values, lookup) for d in distinct}
     clean = f"NULLIF(trim({raw}), '')"
-    return [
-        f"{clean} AS {q(col)}",
-        f"CASE WHEN {clean} IS NULL THEN NULL WHEN {raw} IN ({canon}) THEN {raw} "
-        f"ELSE CASE {key} {cases_c} ELSE NULL END END AS {q(col + '__c')}",
-        f"CAST(CASE WHEN {clean} IS NULL THEN NULL WHEN {raw} IN ({canon}) THEN 0 "
-        f"ELSE CASE {key} {cases_m} ELSE 3 END END AS UTINYINT) AS {q(col + '__m')}",
-    ]
+    if len(distinct) <= MAP_LIMIT:
+        canon = ", ".join(f"{sql_str(k)}: {sql_str(v)}" for k, (v, _) in mapped.items()
+                          if v is not None)
+        match = ", ".join(f"{sql_str(k)}: {m}" for k, (_, m) in mapped.items())
+        return [
+            f"{clean} AS {raw}",
+            (f"MAP {{{canon}}}[{raw}]" if canon else "CAST(NULL AS VARCHAR)")
+            + f" AS {q(col + '__c')}",
+            (f"CAST(MAP {{{match}}}[{raw}] AS UTINYINT)" if match else "CAST(NULL AS UTINYINT)")
+            + f" AS {q(col + '__m')}",
+        ], None
+    # Too many distinct values to inline: classify them all into a lookup table and join.
+    name = f"map_{col}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, c VARCHAR, m UTINYINT)")
+    rows = con.execute(f"SELECT DISTINCT {raw} FROM {table} WHERE NULLIF(trim({raw}), '') "
+                       "IS NOT NULL").fetchall()
+    con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)",
+                    [(r[0], *classify(r[0], values, lookup)) for r in rows])
+    return [f"{clean} AS {raw}", f"{name}.c AS {q(col + '__c')}",
+            f"{name}.m AS {q(col + '__m')}"], f"LEFT JOIN {name} ON {name}.raw = s.{raw}"
+
+
+def _vary_ids(spec: Spec, present: set[str]) -> list[str]:
+    return [i.id for i in spec.items
+            if i.person_level and i.id != "person_id" and i.id in present]
+
+
+def _age(dob: str, on: str) -> str:
+    """Whole years from `dob` to `on` (SQL date expressions)."""
+    md = "(month({0}) * 100 + day({0}))"
+    return (f"(year({on}) - year({dob}) - CASE WHEN {md.format(on)} < {md.format(dob)} "
+            "THEN 1 ELSE 0 END)")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str],
-            period: Period, out: str = "prepared") -> None:
-    """Create table `out` from loaded table `table`."""
-    cols: list[str] = ["_row"]
+            period: Period, first_row: int = 2, out: str = "prepared") -> None:
+    """Create table `<out>_base` and view `out` from loaded table `table`.
+
+    `first_row` is the spreadsheet row of the first record (2 when the header is row 1).
+    """
+    cols: list[str] = [f"CAST(s.rowid + {first_row} AS BIGINT) AS _row"]
+    base_joins: list[str] = []
     for item in spec.items:
         if item.id not in present:
             continue
@@ -77,7 +115,10 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
         if item.type == "list":
             assert item.list_id is not None
             dl = spec.lists[item.list_id]
-            cols += _list_sql(item.id, dl.canonical, dl.lookup())
+            sql, join = _list_sql(con, table, item.id, dl.canonical, dl.lookup())
+            cols += sql
+            if join:
+                base_joins.append(join)
             continue
         cols.append(f"{clean} AS {raw}")
         if item.type == "date":
@@ -94,7 +135,8 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
         digits = "regexp_replace(trim(nhs_number), '[\\s-]', '', 'g')"
         cols.append(f"NULLIF({digits}, '') AS nhs__digits")
     body = ", ".join(cols)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_base AS SELECT {body} FROM {table}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_base AS SELECT {body} FROM {table} s "
+                f"{' '.join(base_joins)}")
 
     extra: list[str] = []
     if "nhs_number" in present:
@@ -106,44 +148,45 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
             f"ELSE ((11 - (({total}) % 11)) % 11) = ascii(substr(nhs__digits, 10, 1)) - 48 "
             f"AND ({total}) % 11 <> 1 END) AS nhs__ok"
         )
+    joins: list[str] = []
     if "person_id" in present:
-        w = "OVER (PARTITION BY person_id)"
+        aggs = []
         for item in spec.items:
             if not item.person_level or item.id == "person_id" or item.id not in present:
                 continue
-            v = q(item.id + "__c") if item.type == "list" else q(item.id)
+            v = (f"coalesce({q(item.id + '__c')}, {q(item.id)})" if item.type == "list"
+                 else q(item.id))
             if item.id == "nhs_number":
                 v = "nhs__digits"
-            extra.append(
-                f"(person_id IS NOT NULL AND (min({v}) {w} IS DISTINCT FROM max({v}) {w} "
-                f"OR (count({v}) {w} > 0 AND count({v}) {w} < count(*) {w}))) "
-                f"AS {q(item.id + '__vary')}"
-            )
+            aggs.append(f"(min({v}) <> max({v}) OR (count({v}) > 0 AND count({v}) < count(*)))"
+                        f" AS {q(item.id + '__vary')}")
+            extra.append(f"coalesce(pv.{q(item.id + '__vary')}, FALSE) AS "
+                         f"{q(item.id + '__vary')}")
+        if aggs:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_pv AS SELECT * FROM (SELECT "
+                        f"person_id, {', '.join(aggs)} FROM {out}_base WHERE person_id IS NOT "
+                        f"NULL GROUP BY person_id HAVING count(*) > 1) WHERE "
+                        + " OR ".join(q(i + "__vary") for i in _vary_ids(spec, present)))
+            joins.append(f"LEFT JOIN {out}_pv pv USING (person_id)")
     if "nhs_number" in present and "person_id" in present:
-        w = "OVER (PARTITION BY nhs__digits)"
-        extra.append(f"(nhs__digits IS NOT NULL AND min(person_id) {w} <> max(person_id) {w}) "
-                     "AS nhs__shared")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_ns AS SELECT nhs__digits, TRUE AS "
+                    f"nhs__shared FROM {out}_base WHERE nhs__digits IS NOT NULL GROUP BY "
+                    "nhs__digits HAVING min(person_id) <> max(person_id)")
+        joins.append(f"LEFT JOIN {out}_ns ns USING (nhs__digits)")
+        extra.append("coalesce(ns.nhs__shared, FALSE) AS nhs__shared")
     if "event_reference" in present:
-        extra.append("(event_reference IS NOT NULL AND count(*) OVER "
-                     "(PARTITION BY event_reference) > 1) AS event_reference__dup")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_er AS SELECT event_reference, TRUE AS "
+                    f"event_reference__dup FROM {out}_base WHERE event_reference IS NOT NULL "
+                    "GROUP BY event_reference HAVING count(*) > 1")
+        joins.append(f"LEFT JOIN {out}_er er USING (event_reference)")
+        extra.append("coalesce(er.event_reference__dup, FALSE) AS event_reference__dup")
     if "date_of_birth" in present:
         dob = "date_of_birth__d"
         if "event_start" in present:
-            extra.append(f"(year(event_start__d) - year({dob}) - CASE WHEN strftime(event_start__d,"
-                         f" '%m%d') < strftime({dob}, '%m%d') THEN 1 ELSE 0 END) AS age_at_start")
+            extra.append(f"{_age(dob, 'event_start__d')} AS age_at_start")
         if period.end:
             pe = f"DATE {sql_str(period.end)}"
-            extra.append(f"(year({pe}) - year({dob}) - CASE WHEN strftime({pe}, '%m%d') < "
-                         f"strftime({dob}, '%m%d') THEN 1 ELSE 0 END) AS age_at_period_end")
-    sel = "*" + ("".join(", " + e for e in extra))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {sel} FROM {out}_base "
-                "ORDER BY _row")
-    con.execute(f"DROP TABLE {out}_base")
-
-
-def check_key_sql(con: duckdb.DuckDBPyConnection) -> None:
-    """Self-check: the SQL loose key equals the Python one on awkward inputs (used in tests)."""
-    samples = ["NFA — Deceased", " Not\u00a0known ", "Progress to Reablement / ST-Max"]
-    for s in samples:
-        row = con.execute(f"SELECT {loose_key_sql('?')}", [s]).fetchone()
-        assert row is not None and row[0] == value_key(s), (s, row)
+            extra.append(f"{_age(dob, pe)} AS age_at_period_end")
+    sel = "b.*" + ("".join(", " + e for e in extra))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {out} AS SELECT {sel} FROM {out}_base b "
+                f"{' '.join(joins)}")

@@ -161,7 +161,8 @@ def outcome_for_type(ctx: Context) -> Iterator[Finding]:
     for r in ctx.spec.outcomes:
         ok = ok | ((oc == r.outcome) & et.isin(r.event_types))
     yield Finding(et.notnull() & oc.notnull() & ~ok, "event_outcome",
-                  ibis.literal("Not an outcome of a ").concat(et.lower(), "."), ctx.c("event_outcome"))
+                  ibis.literal("Not an outcome of a ").concat(et.lower(), "."),
+                  ctx.c("event_outcome"))
 
 
 @rule("CLD413", "Event Outcome given for an ongoing event", "warning",

@@ -28,14 +28,15 @@ def la_unknown(ctx: Context) -> Iterator[Finding]:
       "submission", needs=("la_code", "la_name"), columns="LA Name")
 def la_name(ctx: Context) -> Iterator[Finding]:
     reg = load_register()
-    pairs = [(code, name.lower()) for code, la in reg.items() for name in (la.name,
-                                                                         *la.other_names)]
-    c, n = ctx.c("la_code"), ctx.c("la_name")
+    c, n = ctx.c("la_code"), ctx.c("la_name").lower().strip()
     ok = ibis.literal(False)
-    for code, name in pairs:
-        ok = ok | ((c == code) & (n.lower().strip() == name))
-    yield Finding(c.isin(sorted(reg)) & n.notnull() & ~ok, "la_name",
-                  "LA Name is not the register's name for this LA Code.", n, once=True)
+    for k in range(max(1 + len(la.other_names) for la in reg.values())):
+        names = {code: ([la.name, *la.other_names][k]).lower() for code, la in reg.items()
+                 if k <= len(la.other_names)}
+        ok = ok | (n == c.substitute(names, else_=None))
+    yield Finding(c.isin(sorted(reg)) & ctx.c("la_name").notnull() & ~ok.fill_null(False),
+                  "la_name", "LA Name is not the register's name for this LA Code.",
+                  ctx.c("la_name"), once=True)
 
 
 @rule("CLD203", "Submission information differs between rows", "error",

@@ -1,4 +1,7 @@
-"""A tiny hand-made valid submission for tests (synthetic people only)."""
+"""A tiny hand-made valid submission and helpers for rule tests (synthetic people only).
+
+Person P1 has four events (rows 2-5): a request, an assessment, an ongoing long term
+community service and a review. It validates with no issues at all."""
 
 from __future__ import annotations
 
@@ -65,3 +68,18 @@ def write(path: Path, data: list[dict[str, str]], encoding: str = "utf-8",
         w.writerow([r.get(n, "") for n in (header and list(data[0].keys()) or names)])
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
+
+
+def issues_for(tmp: Path, overrides: list[dict[str, str]] | None = None,
+               extra_rows: list[dict[str, str]] | None = None, **kwargs: str) -> list[dict]:
+    """Validate the sample (with overrides) and return the issue records as dicts."""
+    from cld.validation import validate
+
+    data = rows(overrides) + [dict(rows()[0], **r) for r in (extra_rows or [])]
+    result = validate(write(tmp / "case.csv", data), **kwargs)
+    return result.issues.to_pylist()
+
+
+def at(issues: list[dict], rule: str) -> set[tuple[int | None, str | None]]:
+    """(row, column) of every issue of one rule."""
+    return {(i["row"], i["column"]) for i in issues if i["rule"] == rule}

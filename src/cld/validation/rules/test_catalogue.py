@@ -1,0 +1,36 @@
+"""Every rule has metadata, a failing test and a passing test; the docs match the code."""
+
+from pathlib import Path
+
+from cld.catalogue import catalogue_csv, catalogue_markdown
+from cld.validation import RULES
+from cld.validation.rules import (
+    test_conditional,
+    test_dates,
+    test_fields,
+    test_people,
+    test_structure,
+    test_submission,
+)
+
+MODULES = (test_conditional, test_dates, test_fields, test_people, test_submission)
+DOCS = Path(__file__).resolve().parents[4] / "docs"
+
+
+def test_every_rule_has_metadata() -> None:
+    for r in RULES.values():
+        assert r.code.startswith("CLD") and len(r.code) == 6
+        assert r.severity in {"fatal", "error", "warning"}
+        assert r.title and r.guidance and r.spec_ref and r.family, r.code
+
+
+def test_every_rule_has_a_failing_and_a_passing_case() -> None:
+    failing = {c[0] for m in MODULES for c in m.FAIL} | test_structure.FAIL_CODES
+    passing = {c[0] for m in MODULES for c in m.PASS} | test_structure.FAIL_CODES
+    assert set(RULES) - failing == set()
+    assert set(RULES) - passing == set()
+
+
+def test_docs_catalogue_is_generated_from_the_rules() -> None:
+    assert (DOCS / "rules.md").read_text(encoding="utf-8") == catalogue_markdown()
+    assert (DOCS / "rules.csv").read_text(encoding="utf-8") == catalogue_csv()

@@ -1,0 +1,76 @@
+"""Tests for the conditional rules (CLD401-CLD414)."""
+
+import pytest
+
+from cld.validation.rules.conftest import Case
+
+R, A, S, V = 2, 3, 4, 5
+LD = {"Primary Support Reason": "Learning Disability Support", "Date of Birth": "01/01/1980"}
+
+
+def each(**kv: str) -> list[dict[str, str]]:
+    return [dict(kv) for _ in range(4)]
+
+
+FAIL: list[Case] = [
+    ("CLD401", [{"Event Outcome": ""}], [], {}, {(R, "Event Outcome")}),
+    ("CLD402", [{"Request: Route of Access": ""}], [], {}, {(R, "Request: Route of Access")}),
+    ("CLD403", [{}, {"Assessment Type": ""}], [], {}, {(A, "Assessment Type")}),
+    ("CLD404", [{}, {}, {"Service Type": "", "Service Component": ""}], [], {},
+     {(S, "Service Type"), (S, "Service Component")}),
+    ("CLD405", [{}, {}, {"Delivery Mechanism (Long Term Community or Prison Only)": ""}], [],
+     {}, {(S, "Delivery Mechanism (Long Term Community or Prison Only)")}),
+    ("CLD406", [{}, {}, {}, {"Review Reason": ""}], [], {}, {(V, "Review Reason")}),
+    ("CLD407", [{"Review Reason": "Planned"}], [], {}, {(R, "Review Reason")}),
+    ("CLD407", [{}, {"Unit Cost (£)": "10.00"}], [], {}, {(A, "Unit Cost (£)")}),
+    ("CLD408", [LD] * 4, [], {}, {(R, "Accommodation Status"), (V, "Accommodation Status")}),
+    ("CLD409", [LD] * 4, [], {}, {(R, "Employment Status")}),
+    ("CLD410", [{}, {}, {"Unit Cost (£)": ""}], [], {}, {(S, "Unit Cost (£)")}),
+    ("CLD410", [{}, {}, {"Service Type": "Short Term Support: Other Short Term",
+                         "Service Component": "Short Term Residential Care",
+                         "Delivery Mechanism (Long Term Community or Prison Only)": "",
+                         "Cost Frequency (Unit Type)": ""}], [], {},
+     {(S, "Cost Frequency (Unit Type)")}),
+    ("CLD411", [{}, {}, {"Planned units per week": ""}], [], {}, {(S, "Planned units per week")}),
+    ("CLD412", [{"Event Outcome": "No change in package"}], [], {}, {(R, "Event Outcome")}),
+    ("CLD413", [{}, {}, {"Event Outcome": "Service ended as planned"}], [], {},
+     {(S, "Event Outcome")}),
+    ("CLD414", [{}, {}, {"Service Type": "Long Term Support: Residential Care",
+                         "Service Component": "Long Term Residential Care"}], [], {},
+     {(S, "Delivery Mechanism (Long Term Community or Prison Only)")}),
+]
+
+PASS: list[Case] = [
+    ("CLD401", [{"Event End Date": "", "Event Outcome": ""}], [], {}, set()),
+    ("CLD402", [], [], {}, set()),
+    ("CLD403", [], [], {}, set()),
+    ("CLD404", [], [], {}, set()),
+    ("CLD405", [{}, {}, {"Service Type": "Long Term Support: Residential Care",
+                         "Service Component": "Long Term Residential Care",
+                         "Delivery Mechanism (Long Term Community or Prison Only)": ""}], [],
+     {}, set()),
+    ("CLD406", [], [], {}, set()),
+    ("CLD407", [], [], {}, set()),
+    ("CLD408", [dict(LD, **{"Date of Birth": "01/01/1950"})] * 4, [], {}, set()),  # aged 70
+    ("CLD409", [dict(LD, **{"Employment Status": "Unknown",
+                            "Accommodation Status": "Tenant"})] * 4, [], {}, set()),
+    ("CLD410", [{}, {}, {"Delivery Mechanism (Long Term Community or Prison Only)":
+                         "Community: CASSR Commissioned Support", "Unit Cost (£)": "",
+                         "Cost Frequency (Unit Type)": "", "Planned units per week": ""}], [],
+     {}, set()),
+    ("CLD411", [{}, {}, {"Cost Frequency (Unit Type)": "Weekly", "Planned units per week": ""}],
+     [], {}, set()),
+    ("CLD412", [{"Event Outcome": "NFA - Deceased"}], [], {}, set()),
+    ("CLD413", [], [], {}, set()),
+    ("CLD414", [], [], {}, set()),
+]
+
+
+@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
+def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
+    fail(case)
+
+
+@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
+def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
+    passes(case)

@@ -1,0 +1,53 @@
+"""Tests for the date rules (CLD501-CLD510)."""
+
+import pytest
+
+from cld.validation.rules.conftest import Case
+
+R, A, S, V = 2, 3, 4, 5
+
+
+def each(**kv: str) -> list[dict[str, str]]:
+    return [dict(kv) for _ in range(4)]
+
+
+FAIL: list[Case] = [
+    ("CLD501", [{"Event End Date": "01/05/2020"}], [], {}, {(R, "Event End Date")}),
+    ("CLD502", [{}, {}, {}, {"Event End Date": "01/04/2021"}], [], {}, {(V, "Event End Date")}),
+    ("CLD503", [{}, {}, {}, {"Event Start Date": "02/04/2021", "Event End Date": ""}], [], {},
+     {(V, "Event Start Date")}),
+    ("CLD504", [{"Event Start Date": "01/03/2020", "Event End Date": "02/03/2020"}], [], {},
+     {(R, "Event End Date")}),
+    ("CLD505", each(**{"Date of Birth": "01/06/2002"}), [], {}, {(R, "Date of Birth")}),
+    ("CLD506", each(**{"Date of Death": "01/01/2021"}), [], {}, {(V, "Date of Death")}),
+    ("CLD507", each(**{"Date of Death": "01/04/2021"}), [], {}, {(V, "Date of Death")}),
+    ("CLD508", each(**{"Date of Birth": "01/01/2021"}), [], {}, {(R, "Date of Birth")}),
+    ("CLD509", each(**{"Date of Birth": "01/01/1900"}), [], {}, {(R, "Date of Birth")}),
+    ("CLD510", each(**{"Date of Death": "05/05/2020"}), [], {}, {(A, "Event End Date")}),
+]
+
+PASS: list[Case] = [
+    ("CLD501", [{"Event Start Date": "02/05/2020", "Event End Date": "02/05/2020"}], [], {},
+     set()),
+    ("CLD502", [{}, {}, {}, {"Event End Date": "31/03/2021"}], [], {}, set()),
+    ("CLD503", [{}, {}, {}, {"Event Start Date": "31/03/2021", "Event End Date": "31/03/2021"}],
+     [], {}, set()),
+    ("CLD504", [{"Event Start Date": "01/03/2020", "Event End Date": "01/04/2020"}], [], {},
+     set()),
+    ("CLD505", each(**{"Date of Birth": "02/05/2002"}), [], {}, set()),  # 18 on the day
+    ("CLD506", each(**{"Date of Death": "01/03/2021"}), [], {}, set()),
+    ("CLD507", each(**{"Date of Death": "31/03/2021"}), [], {}, set()),
+    ("CLD508", [], [], {}, set()),
+    ("CLD509", each(**{"Date of Birth": "01/04/1906"}), [], {}, set()),  # 115 at period end
+    ("CLD510", each(**{"Date of Death": "31/03/2021"}), [], {}, set()),
+]
+
+
+@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
+def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
+    fail(case)
+
+
+@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
+def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
+    passes(case)

@@ -1,0 +1,67 @@
+"""Tests for the generated field rules (CLD301-CLD313)."""
+
+import pytest
+
+from cld.validation.rules.conftest import Case
+
+R, A, S, V = 2, 3, 4, 5  # rows of the sample's request, assessment, service, review
+
+
+def each(**kv: str) -> list[dict[str, str]]:
+    return [dict(kv) for _ in range(4)]
+
+
+FAIL: list[Case] = [
+    ("CLD301", [{"Event Start Date": ""}], [], {}, {(R, "Event Start Date")}),
+    ("CLD301", each(**{"First Name": ""}), [], {}, {(R, "First Name"), (V, "First Name")}),
+    ("CLD302", [{}, {}, {"Service Component": "Home Care"}], [], {}, {(S, "Service Component")}),
+    ("CLD303", [{"Event Type": "request"}], [], {}, {(R, "Event Type")}),
+    ("CLD303", [{}, {}, {}, {"Event Outcome": "no change  in PACKAGE"}], [], {},
+     {(V, "Event Outcome")}),
+    ("CLD304", each(Gender="Unknown"), [], {}, {(R, "Gender"), (V, "Gender")}),
+    ("CLD304", [{}, {"Assessment Type": "Long Term Support Assessment"}], [], {},
+     {(A, "Assessment Type")}),
+    ("CLD305", [{}, {"Event Start Date": "31/02/2020"}], [], {}, {(A, "Event Start Date")}),
+    ("CLD305", [{}, {"Event End Date": "2020-05-10"}], [], {}, {(A, "Event End Date")}),
+    ("CLD305", [{}, {"Event End Date": "10/05/2020 00:00"}], [], {}, {(A, "Event End Date")}),
+    ("CLD306", [{}, {}, {"Unit Cost (£)": "£18.50"}], [], {}, {(S, "Unit Cost (£)")}),
+    ("CLD306", [{}, {}, {"Planned units per week": "-2"}], [], {}, {(S, "Planned units per week")}),
+    ("CLD307", [{}, {}, {"Unit Cost (£)": "18.505"}], [], {}, {(S, "Unit Cost (£)")}),
+    ("CLD308", each(**{"NHS Number": "9434765918"}), [], {}, {(R, "NHS Number")}),
+    ("CLD308", each(**{"NHS Number": "943476591"}), [], {}, {(V, "NHS Number")}),
+    ("CLD309", each(**{"NHS Number": "0000000000"}), [], {}, {(R, "NHS Number")}),
+    ("CLD309", each(**{"NHS Number": "9999999999"}), [], {}, {(S, "NHS Number")}),
+    ("CLD310", each(**{"NHS Number": ""}), [], {}, {(R, "NHS Number")}),
+    ("CLD311", each(Postcode="LN1"), [], {}, {(R, "Postcode")}),
+    ("CLD311", each(Postcode="QA1 1AA"), [], {}, {(R, "Postcode")}),
+    ("CLD312", each(**{"GP Practice Code": "12345"}), [], {}, {(R, "GP Practice Code")}),
+    ("CLD313", [{}, {}, {"Provider CQC ID": "ABC"}], [], {}, {(S, "Provider CQC ID")}),
+]
+
+PASS: list[Case] = [
+    ("CLD301", [{"Event End Date": ""}], [], {}, set()),  # end date is conditional
+    ("CLD302", [{}, {}, {"Service Component": "Other Long Term Community Support"}], [], {},
+     set()),
+    ("CLD303", [{"Event Type": "Request"}], [], {}, set()),
+    ("CLD304", each(Gender="Not known"), [], {}, set()),
+    ("CLD305", [{}, {"Event Start Date": "29/02/2020"}], [], {}, set()),  # a leap day
+    ("CLD306", [{}, {}, {"Unit Cost (£)": "0"}], [], {}, set()),
+    ("CLD307", [{}, {}, {"Unit Cost (£)": "18.5"}], [], {}, set()),
+    ("CLD308", each(**{"NHS Number": "943 476 5919"}), [], {}, set()),
+    ("CLD309", each(**{"NHS Number": "9434765919"}), [], {}, set()),
+    ("CLD310", each(**{"NHS Number": "9434765919"}), [], {}, set()),
+    ("CLD311", each(Postcode="ZZ99 3VZ"), [], {}, set()),
+    ("CLD311", each(Postcode="ec1a1bb"), [], {}, set()),
+    ("CLD312", each(**{"GP Practice Code": "A81001"}), [], {}, set()),
+    ("CLD313", [{}, {}, {"Provider CQC ID": "1-123456789"}], [], {}, set()),
+]
+
+
+@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
+def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
+    fail(case)
+
+
+@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
+def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
+    passes(case)

@@ -1,0 +1,54 @@
+"""Tests for the structural rules (CLD101-CLD104), raised while reading the header."""
+
+from pathlib import Path
+
+from cld.validation import validate
+from cld.validation.testing import at, rows, write
+
+FAIL_CODES = {"CLD101", "CLD102", "CLD103", "CLD104"}
+
+
+def _run(tmp_path: Path, rename: dict[str, str | None]) -> list[dict]:
+    data = rows()
+    header = [rename.get(h, h) for h in data[0]]
+    keep = [n for n, h in enumerate(header) if h is not None]
+    path = tmp_path / "s.csv"
+    names = [str(header[n]) for n in keep]
+    write(path, [dict(zip(names, [list(r.values())[n] for n in keep], strict=True))
+                 for r in data])
+    return validate(path).issues.to_pylist()
+
+
+def test_clean_header_has_no_structural_issue(tmp_path: Path) -> None:
+    issues = _run(tmp_path, {})
+    assert not [i for i in issues if i["rule"] in FAIL_CODES]
+
+
+def test_missing_mandatory_column_is_fatal_and_other_rules_still_run(tmp_path: Path) -> None:
+    issues = _run(tmp_path, {"Gender": None, "Postcode": None})
+    assert at(issues, "CLD101") == {(1, "Gender"), (1, "Postcode")}
+    assert all(i["severity"] == "fatal" for i in issues if i["rule"] == "CLD101")
+
+
+def test_missing_voluntary_column_is_a_warning(tmp_path: Path) -> None:
+    issues = _run(tmp_path, {"Dementia": None})
+    assert at(issues, "CLD104") == {(1, "Dementia")}
+    assert not at(issues, "CLD101")
+
+
+def test_unknown_column_is_reported_and_ignored(tmp_path: Path) -> None:
+    issues = _run(tmp_path, {"Dementia": "Favourite Colour"})
+    assert (1, None) in at(issues, "CLD102")
+    assert at(issues, "CLD104") == {(1, "Dementia")}
+
+
+def test_alias_header_is_read_with_a_warning(tmp_path: Path) -> None:
+    issues = _run(tmp_path, {"Unit Cost (£)": "Unit_Cost", "NHS Number": "nhs number"})
+    assert at(issues, "CLD103") == {(1, "Unit Cost (£)"), (1, "NHS Number")}
+    assert not at(issues, "CLD101") and not at(issues, "CLD104")
+
+
+def test_qualifier_free_header_is_accepted(tmp_path: Path) -> None:
+    d = "Delivery Mechanism (Long Term Community or Prison Only)"
+    issues = _run(tmp_path, {d: "Delivery Mechanism"})
+    assert at(issues, "CLD103") == {(1, d)}

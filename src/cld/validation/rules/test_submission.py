@@ -1,0 +1,56 @@
+"""Tests for the submission information rules (CLD201-CLD208)."""
+
+import pytest
+
+from cld.validation.rules.conftest import Case
+
+
+def each(**kv: str) -> list[dict[str, str]]:
+    return [dict(kv) for _ in range(4)]
+
+
+FAIL: list[Case] = [
+    ("CLD201", each(**{"LA Code": "999"}), [], {}, {(2, "LA Code")}),
+    ("CLD202", each(**{"LA Name": "Liverpool"}), [], {}, {(2, "LA Name")}),
+    ("CLD203", [{}, {}, {"Reporting Period End Date": "30/06/2020"}], [], {},
+     {(4, "Reporting Period End Date")}),
+    ("CLD204", [], [], {"la_code": "316"}, {(2, "LA Code")}),
+    ("CLD205", [], [], {"period_start": "01/04/2020", "period_end": "30/06/2020"},
+     {(2, "Reporting Period End Date")}),
+    ("CLD206", each(**{"Reporting Year": "2020-21"}), [], {}, {(2, "Reporting Year")}),
+    ("CLD206", each(**{"Reporting Year": "2021/22"}), [], {}, {(2, "Reporting Year")}),
+    ("CLD207", each(**{"Reporting Period End Date": "31/03/2020"}), [], {},
+     {(2, "Reporting Period End Date")}),
+    ("CLD208", each(**{"Reporting Period Start Date": "01/05/2020"}), [], {},
+     {(2, "Reporting Period Start Date")}),
+]
+
+PASS: list[Case] = [
+    ("CLD201", [], [], {}, set()),
+    ("CLD202", each(**{"LA Code": "116", "LA Name": "County Durham"}), [], {}, set()),
+    ("CLD202", each(**{"LA Name": "LINCOLNSHIRE "}), [], {}, set()),
+    ("CLD203", [], [], {}, set()),
+    ("CLD204", [], [], {"la_code": "503"}, set()),
+    ("CLD205", [], [], {"period_start": "01/04/2020", "period_end": "31/03/2021"}, set()),
+    ("CLD206", [], [], {}, set()),
+    ("CLD207", each(**{"Reporting Period End Date": "30/06/2020"}), [], {}, set()),
+    ("CLD208", [], [], {}, set()),
+]
+
+
+@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
+def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
+    fail(case)
+
+
+@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
+def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
+    passes(case)
+
+
+def test_once_per_value(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A wrong LA code on every row is reported once, at its first row."""
+    from cld.validation.testing import at, issues_for
+
+    issues = issues_for(tmp_path, each(**{"LA Code": "999"}))
+    assert at(issues, "CLD201") == {(2, "LA Code")}
