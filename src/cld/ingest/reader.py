@@ -140,32 +140,32 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
         raise UnreadableFile(file, "this is a binary file, not a CSV text file or XLSX workbook")
     elif head.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
-    record = _first_record(source, "utf-8-sig" if encoding != "cp1252" else encoding, file)
-    headers = map_headers(record, spec, file)
-    names = headers.storage_names()
-    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-
-    def load(src: Path) -> None:
-        con.execute(
-            f"CREATE OR REPLACE TABLE {table}_raw AS SELECT * FROM read_csv(?, auto_detect=false, "
-            f"header=true, delim=',', quote='\"', escape='\"', columns={columns}, "
-            f"strict_mode=true, null_padding=false, max_line_size={MAX_FIELD_BYTES * 4}, "
-            "encoding='utf-8')",
-            [str(src)],
-        )
+    def load(src: Path) -> HeaderMap:
+        headers = map_headers(_first_record(src, "utf-8-sig", file), spec, file)
+        names = headers.storage_names()
+        columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TABLE {table}_raw AS SELECT * FROM read_csv(?, "
+                f"auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
+                f"columns={columns}, strict_mode=true, null_padding=false, "
+                f"max_line_size={MAX_FIELD_BYTES * 4}, encoding='utf-8')",
+                [str(src)],
+            )
+        except duckdb.Error as exc:
+            if "Invalid unicode" in str(exc):
+                raise
+            raise _diagnose(src, "utf-8-sig", len(names), file, _duck_error(exc)) from None
+        return headers
 
     try:
-        load(source)
-    except duckdb.Error as exc:
-        if "Invalid unicode" in str(exc) and encoding == "utf-8":
-            encoding = "cp1252"
-            source = _transcode(path, "cp1252", workdir)
-            try:
-                load(source)
-            except duckdb.Error as exc2:
-                raise _diagnose(source, "utf-8", len(names), file, _duck_error(exc2)) from None
-        else:
-            raise _diagnose(source, "utf-8-sig", len(names), file, _duck_error(exc)) from None
+        headers = load(source)
+    except duckdb.Error:  # not UTF-8: Windows-1252 is what Excel writes as "CSV"
+        if encoding != "utf-8":
+            raise UnreadableFile(file, "the file is not valid UTF-8 text") from None
+        encoding = "cp1252"
+        source = _transcode(path, "cp1252", workdir)
+        headers = load(source)
     return _finish(con, table, file, "csv", encoding, 1, headers)
 
 
@@ -175,7 +175,8 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
 
     try:
         sheets = pl.read_excel(path, engine="calamine", sheet_id=0, has_header=False,
-                               infer_schema_length=0)
+                               infer_schema_length=0, drop_empty_rows=False,
+                               drop_empty_cols=False)
     except Exception as exc:  # fastexcel raises its own error types
         raise UnreadableFile(file, f"the workbook cannot be read ({type(exc).__name__})") from None
     best: tuple[int, str, int] | None = None
@@ -200,10 +201,12 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
     names = headers.storage_names()
     body = frame.slice(r + 1).select(frame.columns[: len(names)])
     body.columns = names
-    body = body.with_columns(pl.all().str.replace(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00:00(\.0+)?$",
+    body = body.with_row_index("_row", offset=r + 2).with_columns(pl.col("_row").cast(pl.Int64))
+    body = body.with_columns(pl.all().exclude("_row").str.replace(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00:00(\.0+)?$",
                                                   "$3/$2/$1"))
     # Trailing empty rows are layout, not records.
-    body = body.filter(~pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars() == "")))
+    cells = pl.all().exclude("_row")
+    body = body.filter(~pl.all_horizontal(cells.is_null() | (cells.str.strip_chars() == "")))
     con.register(f"{table}_frame", body.to_arrow())
     con.execute(f"CREATE OR REPLACE TABLE {table}_raw AS SELECT * FROM {table}_frame")
     con.unregister(f"{table}_frame")

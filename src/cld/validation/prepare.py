@@ -105,7 +105,11 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
 
     `first_row` is the spreadsheet row of the first record (2 when the header is row 1).
     """
-    cols: list[str] = [f"CAST(s.rowid + {first_row} AS BIGINT) AS _row"]
+    has_row = bool(con.execute(
+        "SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = '_row'",
+        [table]).fetchall())
+    # XLSX tables carry their sheet row (blank rows dropped); CSV rows follow the file order.
+    cols: list[str] = ["s._row" if has_row else f"CAST(s.rowid + {first_row} AS BIGINT) AS _row"]
     base_joins: list[str] = []
     for item in spec.items:
         if item.id not in present:
