@@ -202,8 +202,9 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
     body = frame.slice(r + 1).select(frame.columns[: len(names)])
     body.columns = names
     body = body.with_row_index("_row", offset=r + 2).with_columns(pl.col("_row").cast(pl.Int64))
-    body = body.with_columns(pl.all().exclude("_row").str.replace(r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00:00(\.0+)?$",
-                                                  "$3/$2/$1"))
+    # Date cells come as ISO date-times; write them as the dd/mm/yyyy the spec asks for.
+    iso = r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00:00(\.0+)?$"
+    body = body.with_columns(pl.all().exclude("_row").str.replace(iso, "$3/$2/$1"))
     # Trailing empty rows are layout, not records.
     cells = pl.all().exclude("_row")
     body = body.filter(~pl.all_horizontal(cells.is_null() | (cells.str.strip_chars() == "")))

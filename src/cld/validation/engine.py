@@ -19,7 +19,7 @@ from cld.ingest import Loaded, load_submission
 from cld.spec import DEFAULT_VERSION, Spec, load_register, load_spec
 from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
 from cld.validation.prepare import Period, prepare, q
-from cld.validation.registry import RULES, Context
+from cld.validation.registry import RULES, Context, Finding, Rule
 from cld.validation.result import (
     ISSUE_SCHEMA,
     FieldStat,
@@ -82,90 +82,113 @@ def _field_name(expr: ir.Value) -> str | None:
     return op.name if isinstance(op, ops.Field) else None
 
 
-def run_rules(ctx: Context, con: duckdb.DuckDBPyConnection) -> tuple[list[str],
-                                                                     list[dict[str, str]]]:
-    """Evaluate every finding and leave the issues in TEMP TABLE rule_issues.
+SUBMISSION_ITEMS = ("la_code", "la_name", "reporting_year", "period_start", "period_end")
 
-    1. One ibis projection computes each finding's condition w{i} (and, only where it is
-       an expression, its value v{i} / message m{i}) into TEMP TABLE flags.
-    2. A union of tiny scans of flags lists the hits (row, finding).
-    3. One join back to the prepared table fetches the values of the hits only.
-    """
-    t = ctx.t
-    cols: dict[str, ir.Value] = {"_row": t._row}
-    meta: list[tuple[int, str | None, str, str, str, int]] = []
-    value_sql: list[str] = []
-    message_sql: list[str] = []
-    ran: list[str] = []
-    skipped: list[dict[str, str]] = []
-    n = 0
+
+def _checks(ctx: Context, per_value: bool, ran: list[str],
+            skipped: list[dict[str, str]]) -> list[tuple[Rule, Finding]]:
+    out = []
     for code in sorted(RULES):
         r = RULES[code]
-        if r.check is None:
+        if r.check is None or r.per_value != per_value:
             continue
         reason = r.skip_reason(ctx)
         if reason:
             skipped.append({"rule": code, "reason": reason})
             continue
         ran.append(code)
-        for f in r.check(ctx):
-            n += 1
-            w = f.where.fill_null(False)
-            cols[f"w{n}"] = w
-            if f.value is not None:
-                name = _field_name(f.value)
-                if name is not None:
-                    value_sql.append(f"WHEN {n} THEN CAST(p.{q(name)} AS VARCHAR)")
-                else:
-                    cols[f"v{n}"] = ibis.ifelse(w, f.value.cast("string"), None)
-                    value_sql.append(f"WHEN {n} THEN f.v{n}")
-            if isinstance(f.message, str):
-                text = f.message
+        out += [(r, f) for f in r.check(ctx)]
+    return out
+
+
+def _value_issues(ctx: Context, checks: list[tuple[Rule, Finding]]) -> str:
+    """SQL for findings over the few distinct submission values: one issue per value."""
+    t = ctx.t
+    parts = []
+    for r, f in checks:
+        value = (f.value.cast("string") if f.value is not None
+                 else ibis.literal(None, type="string"))
+        col = ctx.spec.item(f.column).name if f.column else None
+        aggs: dict[str, ir.Value] = {"row": t._row.min()}
+        if not isinstance(f.message, str):
+            aggs["message"] = f.message.min()
+        g = t.filter(f.where.fill_null(False)).group_by(value=value).agg(**aggs)
+        msg = ibis.literal(f.message) if isinstance(f.message, str) else g.message
+        parts.append(g.select(row=g.row, column=ibis.literal(col, type="string"),
+                              rule=ibis.literal(r.code), severity=ibis.literal(r.severity),
+                              value=g.value, message=msg,
+                              person=ibis.literal(None, type="string"),
+                              event_reference=ibis.literal(None, type="string")))
+    if not parts:
+        return "SELECT * FROM header_issues LIMIT 0"
+    return ibis.to_sql(ibis.union(*parts) if len(parts) > 1 else parts[0], dialect="duckdb")
+
+
+def run_rules(ctx: Context, values_ctx: Context, con: duckdb.DuckDBPyConnection,
+              raw: str, raw_row: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Evaluate every finding and leave the issues in TEMP TABLE rule_issues.
+
+    Row rules: one ibis projection computes each finding's condition w{i} (and, only where
+    it is an expression, its value v{i} / message m{i}) into TEMP TABLE flags; a union of
+    tiny scans of flags lists the hits (row, finding); one join back to the raw table
+    fetches the cell values of the hits only. Submission rules run over the few distinct
+    submission values instead of every row.
+    """
+    ran: list[str] = []
+    skipped: list[dict[str, str]] = []
+    t = ctx.t
+    cols: dict[str, ir.Value] = {"_row": t._row}
+    meta: list[tuple[int, str | None, str, str, str]] = []
+    value_sql: list[str] = []
+    message_sql: list[str] = []
+    for n, (r, f) in enumerate(_checks(ctx, False, ran, skipped), start=1):
+        w = f.where.fill_null(False)
+        cols[f"w{n}"] = w
+        if f.value is not None:
+            name = _field_name(f.value)
+            if name is not None and name in ctx.present:
+                value_sql.append(f"WHEN {n} THEN NULLIF(trim(s.{q(name)}), '')")
             else:
-                cols[f"m{n}"] = ibis.ifelse(w, f.message, None)
-                message_sql.append(f"WHEN {n} THEN f.m{n}")
-                text = ""
-            column = ctx.spec.item(f.column).name if f.column else None
-            meta.append((n, column, code, r.severity, text, int(f.once)))
+                cols[f"v{n}"] = ibis.ifelse(w, f.value.cast("string"), None)
+                value_sql.append(f"WHEN {n} THEN f.v{n}")
+        if isinstance(f.message, str):
+            text = f.message
+        else:
+            cols[f"m{n}"] = ibis.ifelse(w, f.message, None)
+            message_sql.append(f"WHEN {n} THEN f.m{n}")
+            text = ""
+        column = ctx.spec.item(f.column).name if f.column else None
+        meta.append((n, column, r.code, r.severity, text))
+    values_sql = _value_issues(values_ctx, _checks(values_ctx, True, ran, skipped))
     con.execute("CREATE OR REPLACE TEMP TABLE flags AS "
                 + ibis.to_sql(t.select(**cols), dialect="duckdb"))
     con.execute("CREATE OR REPLACE TEMP TABLE finding_meta (fid INTEGER, \"column\" VARCHAR, "
-                "rule VARCHAR, severity VARCHAR, message VARCHAR, once BOOLEAN)")
+                "rule VARCHAR, severity VARCHAR, message VARCHAR)")
     if meta:
-        con.executemany("INSERT INTO finding_meta VALUES (?, ?, ?, ?, ?, ?)",
+        con.executemany("INSERT INTO finding_meta VALUES (?, ?, ?, ?, ?)",
                         [list(m) for m in meta])
     hits = " UNION ALL ".join(f"SELECT _row, {i} AS fid FROM flags WHERE w{i}"
-                              for i in range(1, n + 1)) or "SELECT 0 AS _row, 0 AS fid LIMIT 0"
+                              for i in range(1, len(meta) + 1))
+    hits = hits or "SELECT 0::BIGINT AS _row, 0 AS fid LIMIT 0"
     value = f"CASE h.fid {' '.join(value_sql)} END" if value_sql else "NULL"
     message = (f"coalesce(CASE h.fid {' '.join(message_sql)} END, m.message)" if message_sql
                else "m.message")
-    person = "p.person_id" if "person_id" in ctx.present else "NULL"
-    ref = "p.event_reference" if "event_reference" in ctx.present else "NULL"
+    person = "NULLIF(trim(s.person_id), '')" if "person_id" in ctx.present else "NULL"
+    ref = "NULLIF(trim(s.event_reference), '')" if "event_reference" in ctx.present else "NULL"
+    flags_join = "JOIN flags f ON f._row = h._row" if len(cols) > len(meta) + 1 else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rule_issues AS
-        WITH h AS ({hits}),
-        detail AS (
-            SELECT h._row AS row, m."column", m.rule, m.severity, {value} AS value,
-                   {message} AS message,
-                   CASE WHEN m.once THEN NULL ELSE {person} END AS person,
-                   CASE WHEN m.once THEN NULL ELSE {ref} END AS event_reference,
-                   m.once, h.fid
-            FROM h JOIN finding_meta m ON m.fid = h.fid
-                   JOIN prepared p ON p._row = h._row
-                   JOIN flags f ON f._row = h._row
-        ),
-        ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY fid, value ORDER BY row) AS k
-            FROM detail WHERE once
-        )
-        SELECT row, "column", rule, severity, value, message, person, event_reference
-        FROM detail WHERE NOT once
+        WITH h AS ({hits})
+        SELECT h._row AS row, m."column", m.rule, m.severity, {value} AS value,
+               {message} AS message, {person} AS person, {ref} AS event_reference
+        FROM h JOIN finding_meta m ON m.fid = h.fid
+               JOIN {raw} s ON {raw_row} = h._row
+               {flags_join}
         UNION ALL
-        SELECT row, "column", rule, severity, value, message, person, event_reference
-        FROM ranked WHERE k = 1
+        SELECT * FROM ({values_sql})
     """)
     con.execute("DROP TABLE flags")
-    return ran, skipped
+    return sorted(ran), skipped
 
 
 def validate(path: str | Path, *, la_code: str | None = None, period_start: str | None = None,
@@ -190,10 +213,22 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
                     cli["period_end"] or _iso(modal.get("period_end")))
     step(f"Parsing {loaded.rows:,} rows")
     prepare(con, spec, loaded.table, present, period, loaded.header_row + 1)
+    sub = [i for i in SUBMISSION_ITEMS if i in present]
+    sub_cols = ", ".join([q(i) for i in sub]
+                         + [q(i + "__d") for i in sub if i.startswith("period")])
+    con.execute("CREATE OR REPLACE TEMP TABLE submission_values AS SELECT "
+                + (sub_cols + ", " if sub_cols else "")
+                + "min(_row) AS _row FROM prepared_base"
+                + (" GROUP BY ALL" if sub_cols else ""))
     icon = ibis.duckdb.from_connection(con)
     ctx = Context(icon.table("prepared"), spec, present, period, cli, modal)
+    values_ctx = Context(icon.table("submission_values"), spec, present, period, cli, modal)
     step("Checking the rules")
-    ran, skipped = run_rules(ctx, con)
+    has_row = bool(con.execute(
+        "SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = '_row'",
+        [loaded.table]).fetchall())
+    raw_row = "s._row" if has_row else f"(s.rowid + {loaded.header_row + 1})"
+    ran, skipped = run_rules(ctx, values_ctx, con, loaded.table, raw_row)
     header = pa.Table.from_pylist([i.as_dict() for i in loaded.headers.issues],
                                   schema=ISSUE_SCHEMA)
     con.register("header_issues", header)

@@ -19,7 +19,6 @@ import duckdb
 
 from cld.spec import Spec, value_key
 
-DATE_RE = r"^\d{1,2}/\d{1,2}/\d{4}$"
 NUMBER_RE = r"^-?\d+(\.\d+)?$"
 POSTCODE_RE = (
     r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]"
@@ -94,14 +93,12 @@ def _vary_ids(spec: Spec, present: set[str]) -> list[str]:
 
 def _age(dob: str, on: str) -> str:
     """Whole years from `dob` to `on` (SQL date expressions)."""
-    md = "(month({0}) * 100 + day({0}))"
-    return (f"(year({on}) - year({dob}) - CASE WHEN {md.format(on)} < {md.format(dob)} "
-            "THEN 1 ELSE 0 END)")
+    return f"date_sub('year', {dob}, {on})"
 
 
 def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str],
             period: Period, first_row: int = 2, out: str = "prepared") -> None:
-    """Create table `<out>_base` and view `out` from loaded table `table`.
+    """Create views `<out>_base` and `out` over loaded table `table`.
 
     `first_row` is the spreadsheet row of the first record (2 when the header is row 1).
     """
@@ -127,8 +124,8 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
         cols.append(f"{clean} AS {raw}")
         if item.type == "date":
             cols.append(
-                f"CAST(CASE WHEN regexp_full_match({clean}, '{DATE_RE}') THEN "
-                f"try_strptime({clean}, '%d/%m/%Y') END AS DATE) AS {q(item.id + '__d')}"
+                f"CAST(CASE WHEN {clean} LIKE '%/____' THEN try_strptime({clean}, '%d/%m/%Y') "
+                f"END AS DATE) AS {q(item.id + '__d')}"
             )
         elif item.type == "numeric":
             cols.append(
@@ -139,18 +136,17 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
         digits = "regexp_replace(trim(nhs_number), '[\\s-]', '', 'g')"
         cols.append(f"NULLIF({digits}, '') AS nhs__digits")
     body = ", ".join(cols)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_base AS SELECT {body} FROM {table} s "
+    # A view: each pass computes only the columns it reads, and nothing is copied.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {out}_base AS SELECT {body} FROM {table} s "
                 f"{' '.join(base_joins)}")
 
     extra: list[str] = []
     if "nhs_number" in present:
-        total = " + ".join(
-            f"(ascii(substr(nhs__digits, {i}, 1)) - 48) * {11 - i}" for i in range(1, 10)
-        )
+        n = "TRY_CAST(nhs__digits AS BIGINT)"
+        total = " + ".join(f"(({n} // {10 ** (10 - i)}) % 10) * {11 - i}" for i in range(1, 10))
         extra.append(
-            f"(CASE WHEN NOT regexp_full_match(nhs__digits, '[0-9]{{10}}') THEN FALSE "
-            f"ELSE ((11 - (({total}) % 11)) % 11) = ascii(substr(nhs__digits, 10, 1)) - 48 "
-            f"AND ({total}) % 11 <> 1 END) AS nhs__ok"
+            f"(CASE WHEN length(nhs__digits) <> 10 OR {n} IS NULL THEN FALSE "
+            f"ELSE (11 - ({total}) % 11) % 11 = {n} % 10 END) AS nhs__ok"
         )
     joins: list[str] = []
     if "person_id" in present:

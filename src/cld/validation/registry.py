@@ -22,7 +22,6 @@ class Finding:
     column: str | None
     message: str | ir.StringValue
     value: ir.Value | None = None
-    once: bool = False  # one issue per distinct value (at its first row), e.g. submission items
 
 
 @dataclass
@@ -66,6 +65,7 @@ class Rule:
     columns: str = ""  # for the catalogue: which columns it applies to
     check: Check | None = None
     needs_cli: tuple[str, ...] = ()  # command-line values it compares against
+    per_value: bool = False  # checks the distinct submission values, not every row
 
 
     def skip_reason(self, ctx: Context) -> str | None:
@@ -86,14 +86,15 @@ RULES: dict[str, Rule] = {}
 
 def rule(code: str, title: str, severity: Severity, guidance: str, spec_ref: str, family: str,
          needs: tuple[str, ...] = (), needs_period: bool = False,
-         columns: str = "", needs_cli: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+         columns: str = "", needs_cli: tuple[str, ...] = (),
+         per_value: bool = False) -> Callable[[Check], Check]:
     """Register a rule. Codes are unique and stable: never reuse a retired code."""
 
     def deco(fn: Check) -> Check:
         if code in RULES:
             raise ValueError(f"duplicate rule code {code}")
         RULES[code] = Rule(code, title, severity, guidance, spec_ref, family, needs,
-                           needs_period, columns, fn, needs_cli)
+                           needs_period, columns, fn, needs_cli, per_value)
         return fn
 
     return deco
