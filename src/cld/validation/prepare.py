@@ -55,35 +55,47 @@ def classify(raw: str, values: list[str], lookup: dict[str, tuple[str, str]]
     return hit[0], 1 if hit[1] == "case" else 2
 
 
-def _list_sql(con: duckdb.DuckDBPyConnection, table: str, col: str, values: list[str],
-              lookup: dict[str, tuple[str, str]]) -> tuple[list[str], str | None]:
+def _list_sql(con: duckdb.DuckDBPyConnection, col: str, clean: str, distinct: list[str],
+              values: list[str], lookup: dict[str, tuple[str, str]]
+              ) -> tuple[list[str], str | None]:
     """Columns for one defined-list item, mapped once per distinct raw value (in Python)."""
-    raw = q(col)
-    distinct = [r[0] for r in con.execute(
-        f"SELECT DISTINCT {raw} FROM {table} WHERE NULLIF(trim({raw}), '') IS NOT NULL "
-        f"LIMIT {MAP_LIMIT + 1}").fetchall()]
-    mapped = {d: classify(d, values, lookup) for d in distinct}
-    clean = f"NULLIF(trim({raw}), '')"
-    if len(distinct) <= MAP_LIMIT:
+    raw = f"s.{q(col)}"
+    mapped = {d: classify(d, values, lookup) for d in distinct if d.strip()}
+    if len(mapped) <= MAP_LIMIT:
         canon = ", ".join(f"{sql_str(k)}: {sql_str(v)}" for k, (v, _) in mapped.items()
                           if v is not None)
         match = ", ".join(f"{sql_str(k)}: {m}" for k, (_, m) in mapped.items())
         return [
-            f"{clean} AS {raw}",
+            f"{clean} AS {q(col)}",
             (f"MAP {{{canon}}}[{raw}]" if canon else "CAST(NULL AS VARCHAR)")
             + f" AS {q(col + '__c')}",
             (f"CAST(MAP {{{match}}}[{raw}] AS UTINYINT)" if match else "CAST(NULL AS UTINYINT)")
             + f" AS {q(col + '__m')}",
         ], None
-    # Too many distinct values to inline: classify them all into a lookup table and join.
+    # Too many distinct values to inline: classify them into a lookup table and join.
     name = f"map_{col}"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, c VARCHAR, m UTINYINT)")
-    rows = con.execute(f"SELECT DISTINCT {raw} FROM {table} WHERE NULLIF(trim({raw}), '') "
-                       "IS NOT NULL").fetchall()
     con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)",
-                    [(r[0], *classify(r[0], values, lookup)) for r in rows])
-    return [f"{clean} AS {raw}", f"{name}.c AS {q(col + '__c')}",
-            f"{name}.m AS {q(col + '__m')}"], f"LEFT JOIN {name} ON {name}.raw = s.{raw}"
+                    [(k, v, m) for k, (v, m) in mapped.items()])
+    return [f"{clean} AS {q(col)}", f"{name}.c AS {q(col + '__c')}",
+            f"{name}.m AS {q(col + '__m')}"], f"LEFT JOIN {name} ON {name}.raw = {raw}"
+
+
+def _scan(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str]
+          ) -> tuple[set[str], dict[str, list[str]]]:
+    """One pass: which columns hold padded or empty text, and each list column's values."""
+    ids = [i.id for i in spec.items if i.id in present]
+    lists = [i.id for i in spec.items if i.id in present and i.type == "list"]
+    if not ids:
+        return set(), {}
+    exprs = [f"bool_or({q(i)} LIKE ' %' OR {q(i)} LIKE '% ' OR {q(i)} = '')" for i in ids]
+    exprs += [f"list(DISTINCT {q(i)})" for i in lists]
+    row = con.execute(f"SELECT {', '.join(exprs)} FROM {table}").fetchone()
+    assert row is not None
+    padded = {i for i, flag in zip(ids, row[: len(ids)], strict=True) if flag}
+    distinct = {i: [v for v in (vals or []) if v is not None]
+                for i, vals in zip(lists, row[len(ids):], strict=True)}
+    return padded, distinct
 
 
 def _vary_ids(spec: Spec, present: set[str]) -> list[str]:
@@ -108,20 +120,23 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
     # XLSX tables carry their sheet row (blank rows dropped); CSV rows follow the file order.
     cols: list[str] = ["s._row" if has_row else f"CAST(s.rowid + {first_row} AS BIGINT) AS _row"]
     base_joins: list[str] = []
+    padded, distinct = _scan(con, spec, table, present)
     for item in spec.items:
         if item.id not in present:
             continue
-        raw = q(item.id)
-        clean = f"NULLIF(trim({raw}), '')"
+        raw = f"s.{q(item.id)}"
+        # Trimming allocates a new string per cell: only columns that need it pay for it.
+        clean = f"NULLIF(trim({raw}), '')" if item.id in padded else raw
         if item.type == "list":
             assert item.list_id is not None
             dl = spec.lists[item.list_id]
-            sql, join = _list_sql(con, table, item.id, dl.canonical, dl.lookup())
+            sql, join = _list_sql(con, item.id, clean, distinct.get(item.id, []),
+                                  dl.canonical, dl.lookup())
             cols += sql
             if join:
                 base_joins.append(join)
             continue
-        cols.append(f"{clean} AS {raw}")
+        cols.append(f"{clean} AS {q(item.id)}")
         if item.type == "date":
             cols.append(
                 f"CAST(CASE WHEN {clean} LIKE '%/____' THEN try_strptime({clean}, '%d/%m/%Y') "
@@ -133,7 +148,7 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
                 f"TRY_CAST({clean} AS DOUBLE) END AS {q(item.id + '__n')}"
             )
     if "nhs_number" in present:
-        digits = "regexp_replace(trim(nhs_number), '[\\s-]', '', 'g')"
+        digits = "replace(replace(s.nhs_number, ' ', ''), '-', '')"
         cols.append(f"NULLIF({digits}, '') AS nhs__digits")
     body = ", ".join(cols)
     # A view: each pass computes only the columns it reads, and nothing is copied.

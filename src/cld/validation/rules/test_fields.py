@@ -14,10 +14,12 @@ def each(**kv: str) -> list[dict[str, str]]:
 FAIL: list[Case] = [
     ("CLD301", [{"Event Start Date": ""}], [], {}, {(R, "Event Start Date")}),
     ("CLD301", each(**{"First Name": ""}), [], {}, {(R, "First Name"), (V, "First Name")}),
+    ("CLD301", each(**{"Last Name": "  "}), [], {}, {(R, "Last Name")}),
     ("CLD302", [{}, {}, {"Service Component": "Home Care"}], [], {}, {(S, "Service Component")}),
     ("CLD303", [{"Event Type": "request"}], [], {}, {(R, "Event Type")}),
     ("CLD303", [{}, {}, {}, {"Event Outcome": "no change  in PACKAGE"}], [], {},
      {(V, "Event Outcome")}),
+    ("CLD303", each(Gender=" Female "), [], {}, {(R, "Gender"), (V, "Gender")}),
     ("CLD304", each(Gender="Unknown"), [], {}, {(R, "Gender"), (V, "Gender")}),
     ("CLD304", [{}, {"Assessment Type": "Long Term Support Assessment"}], [], {},
      {(A, "Assessment Type")}),
@@ -45,6 +47,7 @@ PASS: list[Case] = [
     ("CLD303", [{"Event Type": "Request"}], [], {}, set()),
     ("CLD304", each(Gender="Not known"), [], {}, set()),
     ("CLD305", [{}, {"Event Start Date": "29/02/2020"}], [], {}, set()),  # a leap day
+    ("CLD305", [{}, {"Event Start Date": " 03/05/2020 "}], [], {}, set()),  # padded
     ("CLD306", [{}, {}, {"Unit Cost (£)": "0"}], [], {}, set()),
     ("CLD307", [{}, {}, {"Unit Cost (£)": "18.5"}], [], {}, set()),
     ("CLD308", each(**{"NHS Number": "943 476 5919"}), [], {}, set()),
