@@ -206,8 +206,8 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
     iso = r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00:00(\.0+)?$"
     body = body.with_columns(pl.all().exclude("_row").str.replace(iso, "$3/$2/$1"))
     # Trailing empty rows are layout, not records.
-    cells = pl.all().exclude("_row")
-    body = body.filter(~pl.all_horizontal(cells.is_null() | (cells.str.strip_chars() == "")))
+    data = pl.all().exclude("_row")
+    body = body.filter(~pl.all_horizontal(data.is_null() | (data.str.strip_chars() == "")))
     con.register(f"{table}_frame", body.to_arrow())
     con.execute(f"CREATE OR REPLACE TABLE {table}_raw AS SELECT * FROM {table}_frame")
     con.unregister(f"{table}_frame")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -160,8 +162,12 @@ def run_rules(ctx: Context, values_ctx: Context, con: duckdb.DuckDBPyConnection,
         column = ctx.spec.item(f.column).name if f.column else None
         meta.append((n, column, r.code, r.severity, text))
     values_sql = _value_issues(values_ctx, _checks(values_ctx, True, ran, skipped))
-    con.execute("CREATE OR REPLACE TEMP TABLE flags AS "
-                + ibis.to_sql(t.select(**cols), dialect="duckdb"))
+    # Only rows with at least one hit are kept: most rows of a good file have none.
+    proj = t.select(**cols)
+    if meta:
+        any_hit = functools.reduce(operator.or_, (proj[f"w{m[0]}"] for m in meta))
+        proj = proj.filter(any_hit)
+    con.execute("CREATE OR REPLACE TEMP TABLE flags AS " + ibis.to_sql(proj, dialect="duckdb"))
     con.execute("CREATE OR REPLACE TEMP TABLE finding_meta (fid INTEGER, \"column\" VARCHAR, "
                 "rule VARCHAR, severity VARCHAR, message VARCHAR)")
     if meta:
@@ -176,18 +182,19 @@ def run_rules(ctx: Context, values_ctx: Context, con: duckdb.DuckDBPyConnection,
     person = "NULLIF(trim(s.person_id), '')" if "person_id" in ctx.present else "NULL"
     ref = "NULLIF(trim(s.event_reference), '')" if "event_reference" in ctx.present else "NULL"
     flags_join = "JOIN flags f ON f._row = h._row" if len(cols) > len(meta) + 1 else ""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE hits AS {hits}")  # exact size for the join
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rule_issues AS
-        WITH h AS ({hits})
         SELECT h._row AS row, m."column", m.rule, m.severity, {value} AS value,
                {message} AS message, {person} AS person, {ref} AS event_reference
-        FROM h JOIN finding_meta m ON m.fid = h.fid
+        FROM hits h JOIN finding_meta m ON m.fid = h.fid
                JOIN {raw} s ON {raw_row} = h._row
                {flags_join}
         UNION ALL
         SELECT * FROM ({values_sql})
     """)
     con.execute("DROP TABLE flags")
+    con.execute("DROP TABLE hits")
     return sorted(ran), skipped
 
 
