@@ -30,11 +30,20 @@ def run_pass(tmp_path: Path, case: Case) -> None:
     assert not at(issues, code), f"{code} raised on a passing case: {at(issues, code)}"
 
 
-@pytest.fixture
-def fail(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return lambda case: run_fail(tmp_path, case)
+def each(**kv: str) -> list[dict[str, str]]:
+    """The same overrides on all four rows of the sample person."""
+    return [dict(kv) for _ in range(4)]
 
 
-@pytest.fixture
-def passes(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return lambda case: run_pass(tmp_path, case)
+def make_tests(fail: list[Case], passing: list[Case]):  # type: ignore[no-untyped-def]
+    """The two parametrised tests of a family module: `test_fails, test_passes = ...`."""
+
+    @pytest.mark.parametrize("case", fail, ids=lambda c: c[0])
+    def test_fails(tmp_path: Path, case: Case) -> None:
+        run_fail(tmp_path, case)
+
+    @pytest.mark.parametrize("case", passing, ids=lambda c: c[0])
+    def test_passes(tmp_path: Path, case: Case) -> None:
+        run_pass(tmp_path, case)
+
+    return test_fails, test_passes

@@ -1,15 +1,10 @@
 """Tests for the conditional rules (CLD401-CLD414)."""
 
-import pytest
-
-from cld.validation.rules.conftest import Case
+from cld.validation.rules.conftest import Case, make_tests
 
 R, A, S, V = 2, 3, 4, 5
 LD = {"Primary Support Reason": "Learning Disability Support", "Date of Birth": "01/01/1980"}
 
-
-def each(**kv: str) -> list[dict[str, str]]:
-    return [dict(kv) for _ in range(4)]
 
 
 FAIL: list[Case] = [
@@ -66,11 +61,4 @@ PASS: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
-def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
-    fail(case)
-
-
-@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
-def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
-    passes(case)
+test_fails, test_passes = make_tests(FAIL, PASS)

@@ -1,14 +1,9 @@
 """Tests for the generated field rules (CLD301-CLD313)."""
 
-import pytest
-
-from cld.validation.rules.conftest import Case
+from cld.validation.rules.conftest import Case, each, make_tests
 
 R, A, S, V = 2, 3, 4, 5  # rows of the sample's request, assessment, service, review
 
-
-def each(**kv: str) -> list[dict[str, str]]:
-    return [dict(kv) for _ in range(4)]
 
 
 FAIL: list[Case] = [
@@ -60,11 +55,4 @@ PASS: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
-def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
-    fail(case)
-
-
-@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
-def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
-    passes(case)
+test_fails, test_passes = make_tests(FAIL, PASS)

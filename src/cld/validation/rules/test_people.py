@@ -1,8 +1,6 @@
 """Tests for the cross-row rules (CLD601-CLD603)."""
 
-import pytest
-
-from cld.validation.rules.conftest import Case
+from cld.validation.rules.conftest import Case, make_tests
 
 OTHER = {"Person Unique Identifier": "P2", "Event Reference": "E9"}
 
@@ -23,11 +21,4 @@ PASS: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
-def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
-    fail(case)
-
-
-@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
-def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
-    passes(case)
+test_fails, test_passes = make_tests(FAIL, PASS)

@@ -1,13 +1,6 @@
 """Tests for the submission information rules (CLD201-CLD208)."""
 
-import pytest
-
-from cld.validation.rules.conftest import Case
-
-
-def each(**kv: str) -> list[dict[str, str]]:
-    return [dict(kv) for _ in range(4)]
-
+from cld.validation.rules.conftest import Case, each, make_tests
 
 FAIL: list[Case] = [
     ("CLD201", each(**{"LA Code": "999"}), [], {}, {(2, "LA Code")}),
@@ -38,14 +31,7 @@ PASS: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize("case", FAIL, ids=lambda c: c[0])
-def test_fails(fail, case: Case) -> None:  # type: ignore[no-untyped-def]
-    fail(case)
-
-
-@pytest.mark.parametrize("case", PASS, ids=lambda c: c[0])
-def test_passes(passes, case: Case) -> None:  # type: ignore[no-untyped-def]
-    passes(case)
+test_fails, test_passes = make_tests(FAIL, PASS)
 
 
 def test_once_per_value(tmp_path) -> None:  # type: ignore[no-untyped-def]
