@@ -140,6 +140,13 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
         raise UnreadableFile(file, "this is a binary file, not a CSV text file or XLSX workbook")
     elif head.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
+    else:
+        first_line = head.split(b"\n", 1)[0] if b"\n" in head else b""
+        try:
+            first_line.decode("utf-8")
+        except UnicodeDecodeError:  # the header itself is not UTF-8 (e.g. a cp1252 '£')
+            encoding = "cp1252"
+            source = _transcode(path, "cp1252", workdir)
     def load(src: Path) -> HeaderMap:
         headers = map_headers(_first_record(src, "utf-8-sig", file), spec, file)
         names = headers.storage_names()
@@ -162,7 +169,8 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
         headers = load(source)
     except duckdb.Error:  # not UTF-8: Windows-1252 is what Excel writes as "CSV"
         if encoding != "utf-8":
-            raise UnreadableFile(file, "the file is not valid UTF-8 text") from None
+            raise UnreadableFile(file, "the file starts with a UTF-8 marker but is not valid "
+                                 "UTF-8 text; save it again as CSV UTF-8") from None
         encoding = "cp1252"
         source = _transcode(path, "cp1252", workdir)
         headers = load(source)
