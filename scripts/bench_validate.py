@@ -46,11 +46,14 @@ def main() -> None:
     data = folder / f"synthetic-{args.rows}.csv"
     py = sys.executable
     if not data.exists():
-        people = max(1, args.rows // 5)
+        people = max(1, args.rows * 10 // 26)  # about 2.6 events a person
         t = time.perf_counter()
         subprocess.run([py, "-m", "cld.cli", "synth", "--la", "503", "--year", "2020/21",
                         "--people", str(people), "--defects", "0.01", "-o", str(data)],
                        check=True, stdout=subprocess.DEVNULL)
+        with data.open("rb") as f:
+            records = sum(1 for _ in f) - 1
+        print(f"{records:,} records")
         print(f"generated {data} ({data.stat().st_size / 1e6:.0f} MB) in "
               f"{time.perf_counter() - t:.1f} s")
     base = [py, "-c", "import duckdb,sys; duckdb.connect().execute("

@@ -178,9 +178,18 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
             extra.append(f"coalesce(pv.{q(item.id + '__vary')}, FALSE) AS "
                          f"{q(item.id + '__vary')}")
         if aggs:
+            # Two steps: people whose raw text differs (cheap), then, for them only, whether
+            # the values still differ once read (so 'Male' and 'male' agree).
+            raw_vary = " OR ".join(
+                f"min(s.{q(i)}) <> max(s.{q(i)}) OR count(s.{q(i)}) NOT IN (0, count(*))"
+                for i in _vary_ids(spec, present))
+            pid = "NULLIF(trim(s.person_id), '')" if "person_id" in padded else "s.person_id"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_pc AS SELECT {pid} AS person_id "
+                        f"FROM {table} s WHERE {pid} IS NOT NULL GROUP BY {pid} "
+                        f"HAVING count(*) > 1 AND ({raw_vary})")
             con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_pv AS SELECT * FROM (SELECT "
-                        f"person_id, {', '.join(aggs)} FROM {out}_base WHERE person_id IS NOT "
-                        f"NULL GROUP BY person_id HAVING count(*) > 1) WHERE "
+                        f"person_id, {', '.join(aggs)} FROM {out}_base WHERE person_id IN "
+                        f"(SELECT person_id FROM {out}_pc) GROUP BY person_id) WHERE "
                         + " OR ".join(q(i + "__vary") for i in _vary_ids(spec, present)))
             joins.append(f"LEFT JOIN {out}_pv pv USING (person_id)")
     if "nhs_number" in present and "person_id" in present:
