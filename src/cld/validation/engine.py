@@ -231,10 +231,7 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
     ctx = Context(icon.table("prepared"), spec, present, period, cli, modal)
     values_ctx = Context(icon.table("submission_values"), spec, present, period, cli, modal)
     step("Checking the rules")
-    has_row = bool(con.execute(
-        "SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = '_row'",
-        [loaded.table]).fetchall())
-    raw_row = "s._row" if has_row else f"(s.rowid + {loaded.header_row + 1})"
+    raw_row = "s._row" if loaded.format == "xlsx" else f"(s.rowid + {loaded.header_row + 1})"
     ran, skipped = run_rules(ctx, values_ctx, con, loaded.table, raw_row)
     header = pa.Table.from_pylist([i.as_dict() for i in loaded.headers.issues],
                                   schema=ISSUE_SCHEMA)

@@ -114,9 +114,7 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
 
     `first_row` is the spreadsheet row of the first record (2 when the header is row 1).
     """
-    has_row = bool(con.execute(
-        "SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = '_row'",
-        [table]).fetchall())
+    has_row = "_row" in {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     # XLSX tables carry their sheet row (blank rows dropped); CSV rows follow the file order.
     cols: list[str] = ["s._row" if has_row else f"CAST(s.rowid + {first_row} AS BIGINT) AS _row"]
     base_joins: list[str] = []
@@ -178,15 +176,13 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
             extra.append(f"coalesce(pv.{q(item.id + '__vary')}, FALSE) AS "
                          f"{q(item.id + '__vary')}")
         if aggs:
-            # Two steps: people whose raw text differs (cheap), then, for them only, whether
-            # the values still differ once read (so 'Male' and 'male' agree).
-            raw_vary = " OR ".join(
-                f"min(s.{q(i)}) <> max(s.{q(i)}) OR count(s.{q(i)}) NOT IN (0, count(*))"
-                for i in _vary_ids(spec, present))
+            # Two steps: people whose rows differ in raw text (one hash a row, cheap), then,
+            # for them only, whether the values still differ once read ('Male' = 'male').
             pid = "NULLIF(trim(s.person_id), '')" if "person_id" in padded else "s.person_id"
+            h = "hash(" + ", ".join(f"s.{q(i)}" for i in _vary_ids(spec, present)) + ")"
             con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_pc AS SELECT {pid} AS person_id "
                         f"FROM {table} s WHERE {pid} IS NOT NULL GROUP BY {pid} "
-                        f"HAVING count(*) > 1 AND ({raw_vary})")
+                        f"HAVING min({h}) <> max({h})")
             con.execute(f"CREATE OR REPLACE TEMP TABLE {out}_pv AS SELECT * FROM (SELECT "
                         f"person_id, {', '.join(aggs)} FROM {out}_base WHERE person_id IN "
                         f"(SELECT person_id FROM {out}_pc) GROUP BY person_id) WHERE "
