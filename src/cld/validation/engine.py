@@ -126,20 +126,24 @@ def _value_issues(ctx: Context, checks: list[tuple[Rule, Finding]]) -> str:
     return ibis.to_sql(ibis.union(*parts) if len(parts) > 1 else parts[0], dialect="duckdb")
 
 
-def run_rules(ctx: Context, values_ctx: Context, con: duckdb.DuckDBPyConnection,
-              raw: str, raw_row: str) -> tuple[list[str], list[dict[str, str]]]:
+def run_rules(ctx: Context, values_ctx: Context,
+              con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[dict[str, str]]]:
     """Evaluate every finding and leave the issues in TEMP TABLE rule_issues.
 
     Row rules: one ibis projection computes each finding's condition w{i} (and, only where
     it is an expression, its value v{i} / message m{i}) into TEMP TABLE flags; a union of
-    tiny scans of flags lists the hits (row, finding); one join back to the raw table
-    fetches the cell values of the hits only. Submission rules run over the few distinct
+    tiny scans of flags lists the hits (row, finding). flags keeps only rows with a hit,
+    with the cell values the issues quote. Submission rules run over the few distinct
     submission values instead of every row.
     """
     ran: list[str] = []
     skipped: list[dict[str, str]] = []
     t = ctx.t
     cols: dict[str, ir.Value] = {"_row": t._row}
+    if "person_id" in ctx.present:
+        cols["_person"] = t.person_id
+    if "event_reference" in ctx.present:
+        cols["_ref"] = t.event_reference
     meta: list[tuple[int, str | None, str, str, str]] = []
     value_sql: list[str] = []
     message_sql: list[str] = []
@@ -148,8 +152,9 @@ def run_rules(ctx: Context, values_ctx: Context, con: duckdb.DuckDBPyConnection,
         cols[f"w{n}"] = w
         if f.value is not None:
             name = _field_name(f.value)
-            if name is not None and name in ctx.present:
-                value_sql.append(f"WHEN {n} THEN NULLIF(trim(s.{q(name)}), '')")
+            if name is not None:
+                cols.setdefault(f"c_{name}", t[name])  # kept for the rows with hits only
+                value_sql.append(f"WHEN {n} THEN CAST(f.{q('c_' + name)} AS VARCHAR)")
             else:
                 cols[f"v{n}"] = ibis.ifelse(w, f.value.cast("string"), None)
                 value_sql.append(f"WHEN {n} THEN f.v{n}")
@@ -179,17 +184,15 @@ def run_rules(ctx: Context, values_ctx: Context, con: duckdb.DuckDBPyConnection,
     value = f"CASE h.fid {' '.join(value_sql)} END" if value_sql else "NULL"
     message = (f"coalesce(CASE h.fid {' '.join(message_sql)} END, m.message)" if message_sql
                else "m.message")
-    person = "NULLIF(trim(s.person_id), '')" if "person_id" in ctx.present else "NULL"
-    ref = "NULLIF(trim(s.event_reference), '')" if "event_reference" in ctx.present else "NULL"
-    flags_join = "JOIN flags f ON f._row = h._row" if len(cols) > len(meta) + 1 else ""
+    person = "f._person" if "person_id" in ctx.present else "NULL"
+    ref = "f._ref" if "event_reference" in ctx.present else "NULL"
     con.execute(f"CREATE OR REPLACE TEMP TABLE hits AS {hits}")  # exact size for the join
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rule_issues AS
         SELECT h._row AS row, m."column", m.rule, m.severity, {value} AS value,
                {message} AS message, {person} AS person, {ref} AS event_reference
         FROM hits h JOIN finding_meta m ON m.fid = h.fid
-               JOIN {raw} s ON {raw_row} = h._row
-               {flags_join}
+               JOIN flags f ON f._row = h._row
         UNION ALL
         SELECT * FROM ({values_sql})
     """)
@@ -231,8 +234,7 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
     ctx = Context(icon.table("prepared"), spec, present, period, cli, modal)
     values_ctx = Context(icon.table("submission_values"), spec, present, period, cli, modal)
     step("Checking the rules")
-    raw_row = "s._row" if loaded.format == "xlsx" else f"(s.rowid + {loaded.header_row + 1})"
-    ran, skipped = run_rules(ctx, values_ctx, con, loaded.table, raw_row)
+    ran, skipped = run_rules(ctx, values_ctx, con)
     header = pa.Table.from_pylist([i.as_dict() for i in loaded.headers.issues],
                                   schema=ISSUE_SCHEMA)
     con.register("header_issues", header)
