@@ -205,6 +205,9 @@ def generated_text(summary: dict[str, Any]) -> str:
     return shown
 
 
+LABELS = {"dscro_region": "DSCRO region", "la_code": "LA code", "la_name": "LA name"}
+
+
 def extra_summary_items(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """Summary entries the renderers do not lay out themselves, as (label, text)."""
     items = []
@@ -214,7 +217,7 @@ def extra_summary_items(summary: dict[str, Any]) -> list[tuple[str, str]]:
         shown = text(value)
         if len(shown) > 500:
             shown = shown[:500] + "…"
-        items.append((key.replace("_", " ").capitalize(), shown))
+        items.append((LABELS.get(key, key.replace("_", " ").capitalize()), shown))
     return items
 
 

@@ -97,7 +97,7 @@ def completeness_svg(stats: list[FieldStat]) -> str | None:
         for fs in stats
     ]
     requirements = sorted({fs.requirement for fs in stats})
-    palette = {"mandatory": "#1d4f91"}
+    palette = {"mandatory": "#1d4f91", "conditional": "#3d6fb6", "voluntary": "#8fa9cf"}
     chart = (
         alt.Chart(alt.Data(values=data))
         .mark_bar()
@@ -109,7 +109,7 @@ def completeness_svg(stats: list[FieldStat]) -> str | None:
                 title="Requirement",
                 scale=alt.Scale(
                     domain=requirements,
-                    range=[palette.get(r.lower(), "#5b7fb0") for r in requirements],
+                    range=[palette.get(r.lower(), "#8fa9cf") for r in requirements],
                 ),
             ),
         )

@@ -304,6 +304,10 @@ def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,
         "GROUP BY 1").fetchall())
     out = []
     for item in spec.items:
-        out.append(FieldStat(item.name, item.requirement, item.id in present, loaded.rows,
+        # Items required only in some cases (by event type, age, ...) are "conditional":
+        # a completeness below 100% is expected of them.
+        requirement = ("conditional" if item.requirement == "mandatory"
+                       and (item.condition or item.applies_to) else item.requirement)
+        out.append(FieldStat(item.name, requirement, item.id in present, loaded.rows,
                              filled.get(item.id, 0), int(invalid.get(item.name, 0))))
     return out
