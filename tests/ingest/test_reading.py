@@ -87,6 +87,23 @@ def test_xlsx_with_a_title_row_and_date_cells(tmp_path: Path) -> None:
     assert not [i for i in result.issues.to_pylist() if i["rule"] == "CLD305"]
 
 
+def test_xlsx_rows_count_leading_empty_rows(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    data = rows([{}, {"Gender": "Femal"}])
+    path = tmp_path / "lead.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for c, h in enumerate(data[0]):
+        ws.write_string(2, c, h)  # header on sheet row 3, rows 1-2 empty
+    for r, rec in enumerate(data, start=3):
+        for c, v in enumerate(rec.values()):
+            ws.write_string(r, c, v)
+    wb.close()
+    issues = validate(path).issues.to_pylist()
+    assert [(i["row"], i["column"]) for i in issues if i["rule"] == "CLD302"] == [(5, "Gender")]
+
+
 def test_xlsx_written_by_polars_is_read(tmp_path: Path) -> None:
     path = tmp_path / "p.xlsx"
     pl.DataFrame(rows()).write_excel(path)

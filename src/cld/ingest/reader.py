@@ -182,9 +182,10 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
     import polars as pl
 
     try:
+        # skip_rows=0 keeps leading empty rows, so frame row n is sheet row n + 1.
         sheets = pl.read_excel(path, engine="calamine", sheet_id=0, has_header=False,
                                infer_schema_length=0, drop_empty_rows=False,
-                               drop_empty_cols=False)
+                               drop_empty_cols=False, read_options={"skip_rows": 0})
     except Exception as exc:  # fastexcel raises its own error types
         raise UnreadableFile(file, f"the workbook cannot be read ({type(exc).__name__})") from None
     best: tuple[int, str, int] | None = None
