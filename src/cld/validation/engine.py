@@ -122,7 +122,8 @@ def _value_issues(ctx: Context, checks: list[tuple[Rule, Finding]]) -> str:
                               person=ibis.literal(None, type="string"),
                               event_reference=ibis.literal(None, type="string")))
     if not parts:
-        return "SELECT * FROM header_issues LIMIT 0"
+        return ("SELECT NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, "
+                "NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR LIMIT 0")
     return ibis.to_sql(ibis.union(*parts) if len(parts) > 1 else parts[0], dialect="duckdb")
 
 

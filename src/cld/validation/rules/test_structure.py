@@ -52,3 +52,15 @@ def test_qualifier_free_header_is_accepted(tmp_path: Path) -> None:
     d = "Delivery Mechanism (Long Term Community or Prison Only)"
     issues = _run(tmp_path, {d: "Delivery Mechanism"})
     assert at(issues, "CLD103") == {(1, d)}
+
+
+def test_only_a_few_columns_still_runs_what_it_can(tmp_path: Path) -> None:
+    keep = {"Person Unique Identifier", "Event Type", "Event Start Date", "Gender"}
+    data = rows([{"Gender": "Femal"}])
+    path = write(tmp_path / "few.csv", [{k: v for k, v in r.items() if k in keep} for r in data])
+    result = validate(path)
+    assert result.summary["fatal"] == sum(
+        1 for i in result.issues.to_pylist() if i["rule"] == "CLD101")
+    assert (2, "Gender") in at(result.issues.to_pylist(), "CLD302")
+    assert "CLD502" in {s["rule"] for s in result.rules_skipped}  # no period in the file
+    assert result.exit_code == 1
