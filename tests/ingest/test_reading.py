@@ -192,3 +192,15 @@ def test_corrupt_xlsx(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile, match="not found"):
         validate(tmp_path / "nope.csv")
+
+
+def test_many_distinct_list_values_use_the_join_path(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from cld.validation import prepare
+
+    monkeypatch.setattr(prepare, "MAP_LIMIT", 2)
+    data = rows([{"Event Outcome": "Nope A"}, {"Event Outcome": "nope b"},
+                 {}, {"Event Outcome": "no change in package"}])
+    issues = validate(write(tmp_path / "s.csv", data)).issues.to_pylist()
+    assert {(i["row"], i["rule"]) for i in issues if i["column"] == "Event Outcome"} == {
+        (2, "CLD302"), (3, "CLD302"), (5, "CLD303")}
