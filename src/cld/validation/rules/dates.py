@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from cld.validation.registry import Context, Finding, rule
 
 
+def _after_period(ctx: Context, item: str, message: str) -> Finding:
+    assert ctx.period.end
+    return Finding(ctx.c(item + "__d") > ctx.date(ctx.period.end), item, message, ctx.c(item))
+
+
 @rule("CLD501", "Event ends before it starts", "error",
       "Check both dates; an event may start and end on the same day.",
       "Guidance: Event End Date", "dates", needs=("event_start", "event_end"),
@@ -21,9 +26,8 @@ def end_before_start(ctx: Context) -> Iterator[Finding]:
       "future date.", "Guidance: Event End Date ('should not contain future dates')", "dates",
       needs=("event_end",), needs_period=True, columns="Event End Date")
 def end_after_period(ctx: Context) -> Iterator[Finding]:
-    assert ctx.period.end
-    yield Finding(ctx.c("event_end__d") > ctx.date(ctx.period.end), "event_end",
-                  "Event End Date is after the end of the reporting period.", ctx.c("event_end"))
+    yield _after_period(ctx, "event_end", "Event End Date is after the end of the reporting "
+                        "period.")
 
 
 @rule("CLD503", "Event starts after the reporting period", "error",
@@ -31,10 +35,8 @@ def end_after_period(ctx: Context) -> Iterator[Finding]:
       "Guidance: Events (All)", "dates", needs=("event_start",), needs_period=True,
       columns="Event Start Date")
 def start_after_period(ctx: Context) -> Iterator[Finding]:
-    assert ctx.period.end
-    yield Finding(ctx.c("event_start__d") > ctx.date(ctx.period.end), "event_start",
-                  "Event Start Date is after the end of the reporting period.",
-                  ctx.c("event_start"))
+    yield _after_period(ctx, "event_start", "Event Start Date is after the end of the "
+                        "reporting period.")
 
 
 @rule("CLD504", "Event ended before the reporting period", "warning",
@@ -70,10 +72,8 @@ def death_before_start(ctx: Context) -> Iterator[Finding]:
       "Guidance: Date of Death", "dates", needs=("date_of_death",), needs_period=True,
       columns="Date of Death")
 def death_after_period(ctx: Context) -> Iterator[Finding]:
-    assert ctx.period.end
-    yield Finding(ctx.c("date_of_death__d") > ctx.date(ctx.period.end), "date_of_death",
-                  "Date of Death is after the end of the reporting period.",
-                  ctx.c("date_of_death"))
+    yield _after_period(ctx, "date_of_death", "Date of Death is after the end of the "
+                        "reporting period.")
 
 
 @rule("CLD508", "Date of Birth after the event starts", "error",

@@ -43,8 +43,13 @@ def not_in_list(ctx: Context) -> Iterator[Finding]:
       "The value was read as the list value; write it exactly as in the template.",
       "Template: defined lists", "fields", columns="defined-list items")
 def list_case(ctx: Context) -> Iterator[Finding]:
+    return _read_as(ctx, 1)
+
+
+def _read_as(ctx: Context, match: int) -> Iterator[Finding]:
+    """List values accepted as another spelling (1: case/space/dash, 2: variant)."""
     for i in _items(ctx, type="list"):
-        yield Finding(ctx.c(i + "__m") == 1, i,
+        yield Finding(ctx.c(i + "__m") == match, i,
                       ibis.literal("Read as '").concat(ctx.c(i + "__c"), "'."), ctx.c(i))
 
 
@@ -52,9 +57,7 @@ def list_case(ctx: Context) -> Iterator[Finding]:
       "The value was read as the template's value; prefer the template spelling.",
       "Template vs Guidance v4.2 value lists", "fields", columns="defined-list items")
 def list_variant(ctx: Context) -> Iterator[Finding]:
-    for i in _items(ctx, type="list"):
-        yield Finding(ctx.c(i + "__m") == 2, i,
-                      ibis.literal("Read as '").concat(ctx.c(i + "__c"), "'."), ctx.c(i))
+    return _read_as(ctx, 2)
 
 
 @rule("CLD305", "Not a real date in dd/mm/yyyy", "error",
