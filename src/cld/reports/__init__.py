@@ -1,27 +1,44 @@
-"""Renderers of a :class:`~cld.validation.result.ValidationResult`: JSON, CSV, XLSX, HTML."""
+"""Renderers of a :class:`~cld.validation.result.ValidationResult`: JSON, CSV, XLSX, HTML.
+
+Renderers are imported when first used: the HTML one pulls in Altair (and pandas), which
+would add seconds to every `cld validate` that only wants JSON or CSV.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from cld.reports._common import PathLike
-from cld.reports.csv_report import write_csv
-from cld.reports.html_report import render_html, write_html
-from cld.reports.json_report import to_json_dict, write_json
-from cld.reports.safe import neutralise
-from cld.reports.xlsx_report import write_xlsx
 from cld.validation.result import ValidationResult
 
 Renderer = Callable[..., None]
 
-#: fmt -> writer(result, path, **options); also the file extension of each format.
-RENDERERS: dict[str, Renderer] = {
-    "json": write_json,
-    "csv": write_csv,
-    "xlsx": write_xlsx,
-    "html": write_html,
+#: fmt -> "module:function" of its writer(result, path, **options).
+RENDERERS: dict[str, str] = {
+    "json": "cld.reports.json_report:write_json",
+    "csv": "cld.reports.csv_report:write_csv",
+    "xlsx": "cld.reports.xlsx_report:write_xlsx",
+    "html": "cld.reports.html_report:write_html",
 }
+
+_LAZY = {
+    "write_json": "cld.reports.json_report", "to_json_dict": "cld.reports.json_report",
+    "write_csv": "cld.reports.csv_report", "write_xlsx": "cld.reports.xlsx_report",
+    "write_html": "cld.reports.html_report", "render_html": "cld.reports.html_report",
+    "neutralise": "cld.reports.safe",
+}
+
+
+def renderer(fmt: str) -> Renderer:
+    key = fmt.lower().lstrip(".")
+    if key not in RENDERERS:
+        known = ", ".join(sorted(RENDERERS))
+        raise ValueError(f"unknown report format {fmt!r} (choose from {known})")
+    module, name = RENDERERS[key].split(":")
+    fn: Renderer = getattr(import_module(module), name)
+    return fn
 
 
 def write_report(result: ValidationResult, fmt: str, path: PathLike, **options: Any) -> None:
@@ -30,19 +47,20 @@ def write_report(result: ValidationResult, fmt: str, path: PathLike, **options: 
     `options` go to the renderer (e.g. ``max_detail_rows`` for xlsx,
     ``max_rows_per_rule`` for html).
     """
-    key = fmt.lower().lstrip(".")
-    try:
-        renderer = RENDERERS[key]
-    except KeyError:
-        known = ", ".join(sorted(RENDERERS))
-        raise ValueError(f"unknown report format {fmt!r} (choose from {known})") from None
-    renderer(result, path, **options)
+    renderer(fmt)(result, path, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(name)
 
 
 __all__ = [
     "RENDERERS",
     "neutralise",
     "render_html",
+    "renderer",
     "to_json_dict",
     "write_csv",
     "write_html",
