@@ -46,7 +46,7 @@ def main() -> None:
     data = folder / f"synthetic-{args.rows}.csv"
     py = sys.executable
     if not data.exists():
-        people = max(1, args.rows * 10 // 26)  # about 2.6 events a person
+        people = max(1, args.rows * 10 // 47)  # about 4.7 events a person
         t = time.perf_counter()
         subprocess.run([py, "-m", "cld.cli", "synth", "--la", "503", "--year", "2020/21",
                         "--people", str(people), "--defects", "0.01", "-o", str(data)],

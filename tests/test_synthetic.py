@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from cld.spec import load_spec
-from cld.synthetic import (
+from cld.synth import (
     DEFECT_KINDS,
     generate,
     nhs_check_digit,

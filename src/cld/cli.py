@@ -182,7 +182,7 @@ def synth(
 ) -> None:
     """Write a realistic synthetic submission (no real person's data), optionally with defects."""
     from cld.spec import load_register
-    from cld.synthetic import generate, write_manifest, write_submission
+    from cld.synth import generate, write_manifest, write_submission
 
     if la not in load_register():
         raise _fail(f"--la: {la!r} is not an LA code in the register (see `cld las`)")
@@ -249,7 +249,7 @@ def demo(
 ) -> None:
     """The main job on the embedded default: synthesise a submission, validate it, write reports."""
     from cld.reports import write_report
-    from cld.synthetic import generate, write_manifest, write_submission
+    from cld.synth import generate, write_manifest, write_submission
     from cld.validation import validate as run
 
     folder.mkdir(parents=True, exist_ok=True)
