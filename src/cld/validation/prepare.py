@@ -137,7 +137,9 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
         cols.append(f"{clean} AS {q(item.id)}")
         if item.type == "date":
             cols.append(
-                f"CAST(CASE WHEN {clean} LIKE '%/____' THEN try_strptime({clean}, '%d/%m/%Y') "
+                # years 1900-2100 only: '01/01/0000' or '01/04/21' are not real dates here
+                f"CAST(CASE WHEN {clean} LIKE '%/19__' OR {clean} LIKE '%/20__' "
+                f"OR {clean} LIKE '%/2100' THEN try_strptime({clean}, '%d/%m/%Y') "
                 f"END AS DATE) AS {q(item.id + '__d')}"
             )
         elif item.type == "numeric":
@@ -158,7 +160,7 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
         n = "TRY_CAST(nhs__digits AS BIGINT)"
         total = " + ".join(f"(({n} // {10 ** (10 - i)}) % 10) * {11 - i}" for i in range(1, 10))
         extra.append(
-            f"(CASE WHEN length(nhs__digits) <> 10 OR {n} IS NULL THEN FALSE "
+            f"(CASE WHEN NOT regexp_full_match(nhs__digits, '[0-9]{{10}}') THEN FALSE "
             f"ELSE (11 - ({total}) % 11) % 11 = {n} % 10 END) AS nhs__ok"
         )
     joins: list[str] = []
@@ -203,7 +205,12 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
     if "date_of_birth" in present:
         dob = "date_of_birth__d"
         if "event_start" in present:
-            extra.append(f"{_age(dob, 'event_start__d')} AS age_at_start")
+            # Age when the event starts, or at the period start for events that began
+            # earlier (a transition service that began at 17 is an adult's service now).
+            on = "event_start__d"
+            if period.start:
+                on = f"greatest(event_start__d, DATE {sql_str(period.start)})"
+            extra.append(f"{_age(dob, on)} AS age_at_start")
         if period.end:
             pe = f"DATE {sql_str(period.end)}"
             extra.append(f"{_age(dob, pe)} AS age_at_period_end")

@@ -161,7 +161,8 @@ def outcome_for_type(ctx: Context) -> Iterator[Finding]:
     for r in ctx.spec.outcomes:
         ok = ok | ((oc == r.outcome) & et.isin(r.event_types))
     yield Finding(et.notnull() & oc.notnull() & ~ok, "event_outcome",
-                  ibis.literal("Not an outcome of a ").concat(et.lower(), "."),
+                  ibis.literal("Not an outcome the guidance lists for the event type ")
+                  .concat(et, "."),
                   ctx.c("event_outcome"))
 
 

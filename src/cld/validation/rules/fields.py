@@ -53,8 +53,9 @@ def _read_as(ctx: Context, match: int) -> Iterator[Finding]:
                       ibis.literal("Read as '").concat(ctx.c(i + "__c"), "'."), ctx.c(i))
 
 
-@rule("CLD304", "Value spelt as in the guidance, not the template", "warning",
-      "The value was read as the template's value; prefer the template spelling.",
+@rule("CLD304", "Value spelt differently from the list value", "warning",
+      "The value was read as the list value named in the message (a spelling from the "
+      "guidance or the template's drop-down); prefer that plain list value.",
       "Template vs Guidance v4.2 value lists", "fields", columns="defined-list items")
 def list_variant(ctx: Context) -> Iterator[Finding]:
     return _read_as(ctx, 2)

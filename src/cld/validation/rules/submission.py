@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import ibis
@@ -28,11 +29,12 @@ def la_unknown(ctx: Context) -> Iterator[Finding]:
       "submission", needs=("la_code", "la_name"), columns="LA Name", per_value=True)
 def la_name(ctx: Context) -> Iterator[Finding]:
     reg = load_register()
-    c, n = ctx.c("la_code"), ctx.c("la_name").lower().strip()
+    c = ctx.c("la_code")
+    n = ctx.c("la_name").lower().re_replace(r"[^a-z0-9]", "")  # spacing and punctuation aside
     ok = ibis.literal(False)
     for k in range(max(1 + len(la.other_names) for la in reg.values())):
-        names = {code: ([la.name, *la.other_names][k]).lower() for code, la in reg.items()
-                 if k <= len(la.other_names)}
+        names = {code: re.sub(r"[^a-z0-9]", "", [la.name, *la.other_names][k].lower())
+                 for code, la in reg.items() if k <= len(la.other_names)}
         ok = ok | (n == c.substitute(names, else_=None))
     yield Finding(c.isin(sorted(reg)) & ctx.c("la_name").notnull() & ~ok.fill_null(False),
                   "la_name", "LA Name is not the register's name for this LA Code.",
@@ -107,7 +109,7 @@ def reporting_year(ctx: Context) -> Iterator[Finding]:
       needs=("period_start", "period_end"), columns="Reporting Period End Date", per_value=True)
 def period_shape(ctx: Context) -> Iterator[Finding]:
     s, e = ctx.c("period_start__d"), ctx.c("period_end__d")
-    bad = (e < s) | (e > s.add(ibis.interval(years=1)))  # type: ignore[attr-defined]
+    bad = (e < s) | (e >= s.add(ibis.interval(years=1)))  # type: ignore[attr-defined]
     yield Finding(s.notnull() & e.notnull() & bad, "period_end",
                   "Reporting period ends before it starts or covers more than a year.",
                   ctx.c("period_end"))

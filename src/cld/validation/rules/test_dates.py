@@ -30,6 +30,10 @@ PASS: list[Case] = [
     ("CLD504", [{"Event Start Date": "01/03/2020", "Event End Date": "01/04/2020"}], [], {},
      set()),
     ("CLD505", each(**{"Date of Birth": "02/05/2002"}), [], {}, set()),  # 18 on the day
+    # a service that began at 17, before the period, is an adult's service in the period
+    ("CLD505", [{"Date of Birth": "15/03/2002"}, {"Date of Birth": "15/03/2002"},
+                {"Date of Birth": "15/03/2002", "Event Start Date": "01/03/2020"},
+                {"Date of Birth": "15/03/2002"}], [], {}, {(4, "Date of Birth")}),
     ("CLD506", each(**{"Date of Death": "01/03/2021"}), [], {}, set()),
     ("CLD507", each(**{"Date of Death": "31/03/2021"}), [], {}, set()),
     ("CLD508", [], [], {}, set()),

@@ -14,6 +14,8 @@ FAIL: list[Case] = [
     ("CLD206", each(**{"Reporting Year": "2021/22"}), [], {}, {(2, "Reporting Year")}),
     ("CLD207", each(**{"Reporting Period End Date": "31/03/2020"}), [], {},
      {(2, "Reporting Period End Date")}),
+    ("CLD207", each(**{"Reporting Period End Date": "01/04/2021"}), [], {},
+     {(2, "Reporting Period End Date")}),
     ("CLD208", each(**{"Reporting Period Start Date": "01/05/2020"}), [], {},
      {(2, "Reporting Period Start Date")}),
 ]
@@ -22,6 +24,7 @@ PASS: list[Case] = [
     ("CLD201", [], [], {}, set()),
     ("CLD202", each(**{"LA Code": "116", "LA Name": "County Durham"}), [], {}, set()),
     ("CLD202", each(**{"LA Name": "LINCOLNSHIRE "}), [], {}, set()),
+    ("CLD202", each(**{"LA Code": "318", "LA Name": "St Helens"}), [], {}, set()),
     ("CLD203", [], [], {}, set()),
     ("CLD204", [], [], {"la_code": "503"}, set()),
     ("CLD205", [], [], {"period_start": "01/04/2020", "period_end": "31/03/2021"}, set()),
