@@ -204,3 +204,22 @@ def test_many_distinct_list_values_use_the_join_path(tmp_path: Path,
     issues = validate(write(tmp_path / "s.csv", data)).issues.to_pylist()
     assert {(i["row"], i["rule"]) for i in issues if i["column"] == "Event Outcome"} == {
         (2, "CLD302"), (3, "CLD302"), (5, "CLD303")}
+
+
+def test_xlsx_header_issues_are_reported_at_the_header_row(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    data = rows()
+    path = tmp_path / "h.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_string(0, 0, "CLD return")
+    header = [h if h != "Dementia" else "Favourite colour" for h in data[0]]
+    for c, h in enumerate(header):
+        ws.write_string(3, c, h)  # header on sheet row 4
+    for r, rec in enumerate(data, start=4):
+        for c, v in enumerate(rec.values()):
+            ws.write_string(r, c, v)
+    wb.close()
+    issues = validate(path).issues.to_pylist()
+    assert {(i["row"], i["rule"]) for i in issues} == {(4, "CLD102"), (4, "CLD104")}

@@ -26,7 +26,8 @@ class HeaderMap:
         return [i if i is not None else f"x{n}" for n, i in enumerate(self.item_of_column)]
 
 
-def map_headers(headers: list[str], spec: Spec, file: str) -> HeaderMap:
+def map_headers(headers: list[str], spec: Spec, file: str, header_row: int = 1) -> HeaderMap:
+    """Map a header row (spreadsheet row `header_row`) to item ids; header issues there."""
     index = spec.header_index()
     names = {h: i.name for i in spec.items for h in [i.name]}
     by_id = {i.id: i for i in spec.items}
@@ -38,13 +39,13 @@ def map_headers(headers: list[str], spec: Spec, file: str) -> HeaderMap:
         if not text:
             item_of_column.append(None)
             issues.append(Issue("CLD102", "warning", f"Column {column_letter(n)} has no header; "
-                                "it is ignored.", row=1, column=None, value=""))
+                                "it is ignored.", row=header_row, column=None, value=""))
             continue
         item_id = index.get(header_key(text))
         if item_id is None:
             item_of_column.append(None)
             issues.append(Issue("CLD102", "warning", f"Column {column_letter(n)} '{text}' is not "
-                                "in the specification; it is ignored.", row=1, value=text))
+                                "in the specification; it is ignored.", row=header_row, value=text))
             continue
         if item_id in seen:
             first = seen[item_id]
@@ -53,22 +54,24 @@ def map_headers(headers: list[str], spec: Spec, file: str) -> HeaderMap:
                 f"columns {column_letter(first)} '{headers[first].strip()}' and "
                 f"{column_letter(n)} '{text}' are both '{by_id[item_id].name}'; "
                 "keep one of them",
-                row=1,
+                row=header_row,
                 column=column_letter(n),
             )
         seen[item_id] = n
         item_of_column.append(item_id)
         if text not in names:
             issues.append(Issue("CLD103", "warning", f"Column {column_letter(n)} header '{text}' "
-                                f"was read as '{by_id[item_id].name}'.", row=1,
+                                f"was read as '{by_id[item_id].name}'.", row=header_row,
                                 column=by_id[item_id].name, value=text))
     for item in spec.items:
         if item.id in seen:
             continue
         if item.requirement == "mandatory":
             issues.append(Issue("CLD101", "fatal", f"Mandatory column '{item.name}' is missing; "
-                                "the rules that need it were skipped.", row=1, column=item.name))
+                                "the rules that need it were skipped.", row=header_row,
+                                column=item.name))
         else:
             issues.append(Issue("CLD104", "warning", f"Voluntary column '{item.name}' is "
-                                "missing; add it (it may be blank).", row=1, column=item.name))
+                                "missing; add it (it may be blank).", row=header_row,
+                                column=item.name))
     return HeaderMap(headers=headers, item_of_column=item_of_column, issues=issues)

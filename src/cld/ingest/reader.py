@@ -206,7 +206,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
     record = ["" if c is None else str(c) for c in frame.row(r)]
     while record and not record[-1].strip():
         record.pop()
-    headers = map_headers(record, spec, f"{file} [{sheet}]")
+    headers = map_headers(record, spec, f"{file} [{sheet}]", header_row=r + 1)
     names = headers.storage_names()
     body = frame.slice(r + 1).select(frame.columns[: len(names)])
     body.columns = names
