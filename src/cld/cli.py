@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cld.validation.result import ValidationResult
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Adult Social Care Client Level Data (CLD): validate submissions, "
                        "write data-quality reports, make templates and synthetic data.")
@@ -108,10 +110,7 @@ def validate(
     raise typer.Exit(result.exit_code)
 
 
-def _print_summary(console: Console, result: object) -> None:
-    from cld.validation.result import ValidationResult
-
-    assert isinstance(result, ValidationResult)
+def _print_summary(console: Console, result: ValidationResult) -> None:
     s = result.summary
     console.print(f"[bold]{s['file']}[/]: {s['rows']:,} rows, {s['people'] or 0:,} people, "
                   f"LA {s['la_code']} {s['la_name'] or ''}, period {s['period_start']} to "

@@ -21,7 +21,7 @@ import duckdb
 
 from cld.ingest.errors import UnreadableFile, column_letter
 from cld.ingest.headers import HeaderMap, map_headers
-from cld.spec import Spec
+from cld.spec import Spec, header_key
 
 MAX_FIELD_BYTES = 1_000_000  # a cell longer than this is not CLD data
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -130,7 +130,8 @@ def _duck_error(exc: Exception) -> str:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
               table: str, workdir: Path) -> Loaded:
-    head = path.open("rb").read(1 << 16)
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
     encoding = "utf-8"
     source = path
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -147,6 +148,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
         except UnicodeDecodeError:  # the header itself is not UTF-8 (e.g. a cp1252 '£')
             encoding = "cp1252"
             source = _transcode(path, "cp1252", workdir)
+
     def load(src: Path) -> HeaderMap:
         headers = map_headers(_first_record(src, "utf-8-sig", file), spec, file)
         names = headers.storage_names()
@@ -190,8 +192,6 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
         raise UnreadableFile(file, f"the workbook cannot be read ({type(exc).__name__})") from None
     best: tuple[int, str, int] | None = None
     index = spec.header_index()
-    from cld.spec import header_key
-
     for name, frame in sheets.items():
         for r in range(min(30, frame.height)):
             cells = [c for c in frame.row(r) if c]
@@ -225,7 +225,8 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
 
 def _finish(con: duckdb.DuckDBPyConnection, table: str, file: str, fmt: str, encoding: str,
             header_row: int, headers: HeaderMap) -> Loaded:
-    # The raw table keeps every cell as read; its rowid + header_row + 1 is the spreadsheet row.
+    # The raw table keeps every cell as read. CSV: rowid + header_row + 1 is the spreadsheet
+    # row; XLSX: the `_row` column holds the sheet row (blank rows dropped).
     con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(f"ALTER TABLE {table}_raw RENAME TO {table}")
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()

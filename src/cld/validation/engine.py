@@ -53,10 +53,14 @@ def parse_ddmmyyyy(text: str) -> date:
         raise ValueError(f"'{text}' is not a date in dd/mm/yyyy") from None
 
 
-def _modal(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) -> dict[str, str | None]:
+def _submission_ids(spec: Spec, present: set[str]) -> list[str]:
+    return [i.id for i in spec.submission_items if i.id in present]
+
+
+def _modal(con: duckdb.DuckDBPyConnection, table: str,
+           ids: list[str]) -> dict[str, str | None]:
+    """The most common value of each submission item (they describe the whole file)."""
     out: dict[str, str | None] = {}
-    ids = [i for i in ("la_code", "la_name", "reporting_year", "period_start", "period_end")
-           if i in present]
     if ids:
         row = con.execute(
             "SELECT " + ", ".join(f"mode(NULLIF(trim({q(i)}), ''))" for i in ids) + f" FROM {table}"
@@ -75,16 +79,9 @@ def _iso(text: str | None) -> str | None:
         return None
 
 
-def _sql_literal(v: str | None) -> str:
-    return "NULL" if v is None else "'" + v.replace("'", "''") + "'"
-
-
 def _field_name(expr: ir.Value) -> str | None:
     op = expr.op()
     return op.name if isinstance(op, ops.Field) else None
-
-
-SUBMISSION_ITEMS = ("la_code", "la_name", "reporting_year", "period_start", "period_end")
 
 
 def _checks(ctx: Context, per_value: bool, ran: list[str],
@@ -217,14 +214,14 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
     step("Reading the file")
     loaded = load_submission(con, path, spec, display_name=display_name)
     present = loaded.headers.present
-    modal = _modal(con, loaded.table, present)
+    sub = _submission_ids(spec, present)
+    modal = _modal(con, loaded.table, sub)
     cli = {"la_code": la_code, "period_start": _iso(period_start),
            "period_end": _iso(period_end)}
     period = Period(cli["period_start"] or _iso(modal.get("period_start")),
                     cli["period_end"] or _iso(modal.get("period_end")))
     step(f"Parsing {loaded.rows:,} rows")
     prepare(con, spec, loaded.table, present, period, loaded.header_row + 1)
-    sub = [i for i in SUBMISSION_ITEMS if i in present]
     sub_cols = ", ".join([q(i) for i in sub]
                          + [q(i + "__d") for i in sub if i.startswith("period")])
     con.execute("CREATE OR REPLACE TEMP TABLE submission_values AS SELECT "

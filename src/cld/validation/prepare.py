@@ -166,9 +166,7 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
     joins: list[str] = []
     if "person_id" in present:
         aggs = []
-        for item in spec.items:
-            if not item.person_level or item.id == "person_id" or item.id not in present:
-                continue
+        for item in map(spec.item, _vary_ids(spec, present)):
             v = (f"coalesce({q(item.id + '__c')}, {q(item.id)})" if item.type == "list"
                  else q(item.id))
             if item.id == "nhs_number":

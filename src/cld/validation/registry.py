@@ -33,9 +33,6 @@ class Context:
     cli: dict[str, str | None] = field(default_factory=dict)  # la_code, period_start, period_end
     modal: dict[str, str | None] = field(default_factory=dict)  # most common submission values
 
-    def has(self, *ids: str) -> bool:
-        return all(i in self.present for i in ids)
-
     def c(self, name: str) -> Any:
         return self.t[name]
 
@@ -66,7 +63,6 @@ class Rule:
     check: Check | None = None
     needs_cli: tuple[str, ...] = ()  # command-line values it compares against
     per_value: bool = False  # checks the distinct submission values, not every row
-
 
     def skip_reason(self, ctx: Context) -> str | None:
         missing = [ctx.name(i) for i in self.needs if i not in ctx.present]

@@ -10,8 +10,6 @@ import ibis
 from cld.spec import load_register
 from cld.validation.registry import Context, Finding, rule
 
-_SUB = ("la_code", "la_name", "reporting_year", "period_start", "period_end")
-
 
 @rule("CLD201", "LA Code not in the register", "error",
       "Use your council's 3-digit CASSR code as listed in the template's LAs sheet "
@@ -47,7 +45,7 @@ def la_name(ctx: Context) -> Iterator[Finding]:
       columns=", ".join(["LA Code", "LA Name", "Reporting Year", "Reporting Period Start Date",
                          "Reporting Period End Date"]))
 def sub_varies(ctx: Context) -> Iterator[Finding]:
-    for i in _SUB:
+    for i in (item.id for item in ctx.spec.submission_items):
         if i in ctx.present:
             mode = ctx.modal.get(i)
             if mode is None:
