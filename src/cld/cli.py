@@ -270,6 +270,9 @@ def demo(
               highlight=False)
 
 
+from cld import cli_store as _store_commands  # noqa: E402,F401  (registers the store commands)
+
+
 def main() -> None:
     app()
 

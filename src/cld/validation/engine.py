@@ -270,6 +270,10 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
         "dscro_region": reg.region if reg else None,
         "period_start": _ddmmyyyy(ctx.period.start),
         "period_end": _ddmmyyyy(ctx.period.end),
+        # the period the file itself states (most common value), whatever the user said
+        "stated_period_start": _ddmmyyyy(_iso(ctx.modal.get("period_start"))),
+        "stated_period_end": _ddmmyyyy(_iso(ctx.modal.get("period_end"))),
+        "present_items": sorted(ctx.present),
         "rows": loaded.rows,
         "people": people,
         "columns": len(loaded.headers.headers),

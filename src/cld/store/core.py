@@ -1,0 +1,206 @@
+"""The store: a data directory (files) plus a metadata database (Django ORM).
+
+Layout of the data directory:
+    store.yaml                       optional settings (database URL, deadlines)
+    cld.sqlite3                      metadata, when no PostgreSQL URL is configured
+    store.lock                       serialises writers (submit, lock, reopen, export)
+    staging/<id>/                    work in progress; removed if its owner died
+    submissions/<la>/<yyyy-yy>/<id>/ original.<ext>, events.parquet, issues.parquet, result.json
+    snapshots/<yyyy-yy>/             consolidated datasets frozen at lock-down
+    exports/                         default place for `cld dataset` output
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cld.store import db
+from cld.store.files import StoreError, exclusive, os_message
+from cld.store.years import Deadlines, Year, parse_year
+
+DEFAULT_ROOT = "cld-store"
+PG_LOCK_KEY = 0x43_4C_44  # "CLD": one advisory lock for all writers sharing a database
+
+
+class StoreSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    database: str | None = None
+    deadlines: Deadlines = Field(default_factory=Deadlines)
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the atomicity tests: CLD_CRASH_AT=<name> kills the process here."""
+    if os.environ.get("CLD_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def default_actor() -> str:
+    import getpass
+
+    try:
+        return os.environ.get("CLD_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class Store:
+    """One data directory and its metadata database. Open with `Store.open(root)`."""
+
+    def __init__(self, root: Path, settings: StoreSettings, alias: str) -> None:
+        self.root = root
+        self.settings = settings
+        self.alias = alias
+
+    # --- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: str | Path | None = None, database: str | None = None) -> Store:
+        """Open (creating if needed) the store at `root` (env CLD_STORE, else ./cld-store).
+
+        The database is `database`, else env CLD_DATABASE_URL, else store.yaml's
+        `database`, else SQLite in the data directory.
+        """
+        path = Path(root or os.environ.get("CLD_STORE") or DEFAULT_ROOT)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            for sub in ("staging", "submissions", "snapshots"):
+                (path / sub).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(os_message(exc, f"create the store folder {path}")) from None
+        settings = _read_settings(path)
+        url = database or os.environ.get("CLD_DATABASE_URL") or settings.database
+        try:
+            config = db.database_settings(url, str(path / "cld.sqlite3"))
+        except db.DatabaseConfigError as exc:
+            raise StoreError(str(exc)) from None
+        alias = db.register_alias(config)
+        store = cls(path, settings, alias)
+        store._migrate(url)
+        store.recover()
+        return store
+
+    def _migrate(self, url: str | None) -> None:
+        from django.db import DatabaseError
+
+        try:
+            with exclusive(self.root / "store.lock"):  # not in a transaction: SQLite
+                db.migrate(self.alias)                  # migrations manage their own
+            with self.write_lock():
+                self._sync_register()
+        except DatabaseError as exc:
+            where = db.redact(url) if url else str(self.root / "cld.sqlite3")
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"cannot open the database {where}: {first}") from None
+
+    def _sync_register(self) -> None:
+        from cld.spec import load_register
+        from cld.store.models import LocalAuthority
+
+        reg = load_register()
+        have = set(LocalAuthority.objects.using(self.alias).values_list("code", flat=True))
+        LocalAuthority.objects.using(self.alias).bulk_create(
+            [LocalAuthority(code=la.code, name=la.name, dscro=la.region)
+             for code, la in reg.items() if code not in have])
+
+    def close(self) -> None:
+        db.close(self.alias)
+
+    # --- writing -------------------------------------------------------------------------
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Serialise writers: a file lock in the data directory, then one transaction (with
+        a PostgreSQL advisory lock, for writers on other machines sharing the database)."""
+        from django.db import connections, transaction
+
+        try:
+            lock = exclusive(self.root / "store.lock")
+            lock.__enter__()
+        except OSError as exc:
+            raise StoreError(os_message(exc, "lock the store")) from None
+        try:
+            with transaction.atomic(using=self.alias):
+                if db.is_postgres(self.alias):
+                    with connections[self.alias].cursor() as cur:
+                        cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_KEY])
+                yield
+        finally:
+            lock.__exit__(None, None, None)
+
+    @contextmanager
+    def staging(self) -> Iterator[Path]:
+        """A private work folder, held locked while in use (so `recover` leaves it alone)."""
+        folder = self.root / "staging" / uuid.uuid4().hex
+        lock = folder.with_suffix(".lock")
+        try:
+            with exclusive(lock):
+                folder.mkdir()
+                try:
+                    yield folder
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(os_message(exc, "write to the store")) from None
+
+    def recover(self) -> list[str]:
+        """Remove what a killed process left: staging folders nobody holds, and submission
+        folders with no database row (moved into a folder not seen by the store)."""
+        from cld.store.models import Submission
+
+        done: list[str] = []
+        staging = self.root / "staging"
+        for lock in staging.glob("*.lock"):
+            with exclusive(lock, wait=False) as got:
+                if got:
+                    shutil.rmtree(staging / lock.stem, ignore_errors=True)
+                    lock.unlink(missing_ok=True)
+                    done.append(f"removed unfinished work {lock.stem}")
+        with exclusive(self.root / "store.lock"):
+            known = set(Submission.objects.using(self.alias).values_list("folder", flat=True))
+            for folder in (self.root / "submissions").glob("*/*/*"):
+                rel = folder.relative_to(self.root).as_posix()
+                if folder.is_dir() and rel not in known:
+                    dest = self.root / "recovered" / folder.name
+                    dest.parent.mkdir(exist_ok=True)
+                    folder.rename(dest)
+                    done.append(f"set aside {rel} (never committed)")
+        return done
+
+    # --- reading -------------------------------------------------------------------------
+    def year(self, label: str, create: bool = False) -> Any:
+        """The ReportingYear row for `label` (created when `create`)."""
+        from cld.store.models import ReportingYear
+
+        y: Year = parse_year(label)
+        qs = ReportingYear.objects.using(self.alias)
+        if create:
+            row, _ = qs.get_or_create(label=y.label, defaults={"start": y.start, "end": y.end})
+            return row
+        row = qs.filter(label=y.label).first()
+        if row is None:
+            raise StoreError(f"nothing has been submitted for {y.label} yet")
+        return row
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+
+def _read_settings(root: Path) -> StoreSettings:
+    f = root / "store.yaml"
+    if not f.exists():
+        return StoreSettings()
+    try:
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        return StoreSettings.model_validate(data)
+    except (yaml.YAMLError, ValidationError, OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{f}: not a valid store settings file: "
+                         f"{str(exc).splitlines()[0]}") from None

@@ -1,0 +1,264 @@
+"""Which data counts, the consolidated dataset, year lock-down, and event histories.
+
+For a year and an "as of" moment, the data that counts is the latest *accepted* submission
+of each LA received on or before that moment; the consolidated dataset is those
+submissions' events, tagged with the LA and the submission they came from. Relational work
+is done with ibis (DuckDB here; the same expressions run on PySpark).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from cld.store import audit
+from cld.store.core import Store, crash_point, default_actor
+from cld.store.files import StoreError, fsync_dir, os_message, sha256_file
+from cld.store.submit import submission_info
+from cld.store.years import parse_year
+
+# Leading columns of the consolidated dataset (then the data items, LA Code excepted).
+LEAD = ("la_code", "submission_id", "submission_version", "event_key", "key_source",
+        "source_row", "row_hash")
+
+
+def as_of_moment(as_of: date | datetime | None) -> datetime:
+    """A date means the whole of that day (UTC); None means now."""
+    if as_of is None:
+        return datetime.now(UTC)
+    if isinstance(as_of, datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+    return datetime.combine(as_of + timedelta(days=1), time(), UTC) - timedelta(microseconds=1)
+
+
+def counting(store: Store, year: str, as_of: date | datetime | None = None,
+             la: str | None = None) -> list[Any]:
+    """The latest accepted submission per LA received by `as_of` (one per LA, by LA code)."""
+    from cld.store.models import Submission
+
+    qs = (Submission.objects.using(store.alias).select_related("year", "la")
+          .filter(year__label=parse_year(year).label, status=Submission.ACCEPTED,
+                  received_at__lte=as_of_moment(as_of)))
+    if la:
+        qs = qs.filter(la_id=la)
+    latest: dict[str, Any] = {}
+    for sub in qs.order_by("la_id", "-version"):
+        latest.setdefault(sub.la_id, sub)
+    return list(latest.values())
+
+
+def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
+    """The events of `subs`, with the leading columns of LEAD (one scan of their files)."""
+    from cld.spec import load_spec
+
+    if not subs:
+        raise StoreError("no accepted submission counts for that year and date")
+    files = {str(store.path(s.folder) / "events.parquet"): s for s in subs}
+    t = con.read_parquet(list(files), filename=True)
+    meta = ibis.memtable({"filename": list(files),
+                          "m_la": [s.la_id for s in files.values()],
+                          "m_id": [s.pk for s in files.values()],
+                          "m_version": [s.version for s in files.values()]})
+    j = t.inner_join(meta, "filename")
+    items = [i.id for i in load_spec(subs[0].spec_version).items if i.id != "la_code"]
+    items = [i for i in items if i in t.columns]
+    return j.select(la_code=j.m_la, submission_id=j.m_id, submission_version=j.m_version,
+                    event_key=j.event_key, key_source=j.key_source, source_row=j._row,
+                    row_hash=j.row_hash, **{i: j[i] for i in items})
+
+
+@dataclass
+class Export:
+    path: Path
+    rows: int
+    sha256: str
+    submissions: list[Any]
+    source: str  # "as of ..." or "locked snapshot N"
+
+
+def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime | None = None,
+                   la: str | None = None, fmt: str = "parquet",
+                   by: str | None = None) -> Export:
+    """Write the consolidated dataset (Parquet or CSV) with a manifest beside it.
+
+    A locked year without `as_of` gives its frozen snapshot; otherwise the data that counts
+    as of `as_of` (default: now).
+    """
+    from cld.store.models import YearSnapshot
+
+    y = store.year(year)
+    con = ibis.duckdb.connect()
+    snap = None
+    if y.locked and as_of is None:
+        snap = YearSnapshot.objects.using(store.alias).filter(year=y).order_by("-number").first()
+    if snap is not None:
+        t = con.read_parquet(str(store.path(snap.path)))
+        if la:
+            t = t.filter(t.la_code == la)
+        manifest = json.loads(snap.manifest)
+        subs_info = [m for m in manifest["submissions"] if not la or m["la_code"] == la]
+        source = f"locked snapshot {snap.number} ({snap.locked_at:%d/%m/%Y %H:%M} UTC)"
+        moment = None
+    else:
+        moment = as_of_moment(as_of)
+        subs = counting(store, year, moment, la)
+        t = events_table(con, store, subs)
+        subs_info = [submission_info(s) for s in subs]
+        source = f"as of {moment:%d/%m/%Y %H:%M:%S} UTC"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".part")
+        if fmt == "csv":
+            t.to_csv(tmp)
+        elif fmt == "parquet":
+            t.to_parquet(tmp, compression="zstd")
+        else:
+            raise StoreError(f"unknown format {fmt!r}: choose parquet or csv")
+        rows = int(con.read_parquet(str(tmp)).count().execute()) if fmt == "parquet" else int(
+            t.count().execute())
+        sha = sha256_file(tmp)
+        tmp.replace(out)
+        manifest_path = out.with_name(out.name + ".manifest.json")
+        manifest_path.write_text(json.dumps({
+            "year": y.label, "la": la, "source": source, "rows": rows, "sha256": sha,
+            "format": fmt, "submissions": subs_info}, indent=1, default=str), encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(os_message(exc, f"write {out}")) from None
+    with store.write_lock():
+        audit.append(store.alias, by or default_actor(), "export", year=y.label, la_code=la or "",
+                     file=out.name, sha256=sha, rows=rows, source=source,
+                     submissions=[s["id"] for s in subs_info])
+    return Export(out, rows, sha, subs_info, source)
+
+
+def lock_year(store: Store, year: str, by: str | None = None) -> Any:
+    """Freeze the year's consolidated dataset as the next snapshot and refuse new submissions."""
+    from cld.store.models import YearSnapshot
+
+    actor = by or default_actor()
+    y = store.year(year)
+    if y.locked:
+        raise StoreError(f"{y.label} is already locked")
+    subs = counting(store, y.label)
+    slug = parse_year(y.label).slug
+    with store.staging() as work:
+        con = ibis.duckdb.connect()
+        part = work / "snapshot.parquet"
+        try:
+            events_table(con, store, subs).to_parquet(part, compression="zstd")
+            rows = int(con.read_parquet(str(part)).count().execute())
+            sha = sha256_file(part)
+        except OSError as exc:
+            raise StoreError(os_message(exc, "write the year's snapshot")) from None
+        crash_point("snapshot-written")
+        dest: Path | None = None
+        try:
+            with store.write_lock():
+                y.refresh_from_db(using=store.alias)
+                if y.locked:
+                    raise StoreError(f"{y.label} was locked by someone else meanwhile")
+                number = YearSnapshot.objects.using(store.alias).filter(year=y).count() + 1
+                rel = f"snapshots/{slug}/snapshot-{number}.parquet"
+                manifest = {"year": y.label, "submissions": [submission_info(s) for s in subs]}
+                snap = YearSnapshot(year=y, number=number, locked_at=datetime.now(UTC),
+                                    locked_by=actor, path=rel, sha256=sha, rows=rows,
+                                    manifest=json.dumps(manifest, default=str))
+                snap.save(using=store.alias)
+                y.locked = True
+                y.save(using=store.alias, update_fields=["locked"])
+                audit.append(store.alias, actor, "lock", year=y.label, snapshot=number,
+                             sha256=sha, rows=rows, submissions=[s.pk for s in subs])
+                try:
+                    store.path(rel).parent.mkdir(parents=True, exist_ok=True)
+                    part.rename(store.path(rel))
+                    dest = store.path(rel)
+                    dest.chmod(0o444)
+                    fsync_dir(dest.parent)
+                except OSError as exc:
+                    raise StoreError(os_message(exc, "store the year's snapshot")) from None
+        except BaseException:
+            if dest is not None and dest.exists():
+                dest.rename(part)
+            raise
+    return snap
+
+
+def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> Any:
+    """Unlock a locked year (its snapshots are kept); an explicit, audited act."""
+    from cld.store.models import YearSnapshot
+
+    if not reason.strip():
+        raise StoreError("say why the year is reopened (--reason)")
+    actor = by or default_actor()
+    y = store.year(year)
+    with store.write_lock():
+        y.refresh_from_db(using=store.alias)
+        if not y.locked:
+            raise StoreError(f"{y.label} is not locked")
+        snap = YearSnapshot.objects.using(store.alias).filter(year=y).order_by("-number").first()
+        if snap is not None:
+            YearSnapshot.objects.using(store.alias).filter(pk=snap.pk).update(
+                reopened_at=datetime.now(UTC), reopened_by=actor, reopen_reason=reason)
+        y.locked = False
+        y.save(using=store.alias, update_fields=["locked"])
+        audit.append(store.alias, actor, "reopen", year=y.label, reason=reason,
+                     snapshot=snap.number if snap else None)
+    return y
+
+
+def history(store: Store, la: str, year: str,
+            as_of: date | datetime | None = None) -> tuple[ir.Table, ir.Table]:
+    """Each event's history across the accepted versions of one LA's year, and a summary per
+    version: (events, versions).
+
+    events: event_key, first_seen, last_seen, versions_seen, changes (content differs from
+    its previous edition), closed_in (first version with an end date after an open
+    edition), dropped_in (first version without it, after it was last seen), state.
+    versions: per version, rows, new, changed, closed, dropped, unchanged.
+    """
+    from cld.store.models import Submission
+
+    subs = list(Submission.objects.using(store.alias).select_related("year")
+                .filter(la_id=la, year__label=parse_year(year).label,
+                        status=Submission.ACCEPTED, received_at__lte=as_of_moment(as_of))
+                .order_by("version"))
+    if not subs:
+        raise StoreError(f"no accepted submission of {la} for {parse_year(year).label}")
+    con = ibis.duckdb.connect()
+    t = events_table(con, store, subs)
+    t = t.select(event_key=t.event_key, v=t.submission_version, row_hash=t.row_hash,
+                 event_end=t.event_end)
+    versions = [s.version for s in subs]
+    nxt = ibis.memtable({"v": versions, "next_v": versions[1:] + [None]},
+                        schema={"v": "int64", "next_v": "int64"})
+    w = ibis.window(group_by=t.event_key, order_by=t.v)
+    e = t.mutate(prev_hash=t.row_hash.lag().over(w), prev_end=t.event_end.lag().over(w),
+                 prev_v=t.v.lag().over(w))
+    e = e.mutate(changed=e.prev_hash.notnull() & (e.row_hash != e.prev_hash),
+                 closed=e.prev_v.notnull() & e.prev_end.isnull() & e.event_end.notnull())
+    per_event = e.group_by("event_key").agg(
+        first_seen=e.v.min(), last_seen=e.v.max(), versions_seen=e.v.count(),
+        changes=e.changed.sum(), closed_in=ibis.ifelse(e.closed, e.v, None).min(),
+        end_date=e.event_end.argmax(e.v))
+    p = per_event.left_join(nxt, per_event.last_seen == nxt.v)
+    events = p.select(
+        "event_key", "first_seen", "last_seen", "versions_seen", "changes", "closed_in",
+        "end_date", dropped_in=p.next_v,
+        state=ibis.ifelse(p.next_v.isnull(), ibis.ifelse(p.end_date.isnull(), "open", "ended"),
+                          "dropped")).order_by("event_key")
+    by_v = e.group_by("v").agg(rows=e.count(), new=e.prev_v.isnull().sum(),
+                               changed=e.changed.sum(), closed=e.closed.sum())
+    dropped = events.filter(events.dropped_in.notnull()).group_by(v=events.dropped_in).agg(
+        dropped=ibis._.count())
+    s = by_v.left_join(dropped, by_v.v == dropped.v)
+    summary = s.select(version=s.v, rows=s.rows, new=s.new, changed=s.changed,
+                       closed=s.closed, dropped=s.dropped.fill_null(0),
+                       unchanged=s.rows - s.new - s.changed).order_by("version")
+    return events, summary

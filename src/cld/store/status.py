@@ -1,0 +1,85 @@
+"""The tracker: every LA in the register, its latest submission per quarter, lateness."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cld.store.core import Store
+from cld.store.years import parse_year
+
+
+@dataclass
+class PeriodState:
+    period: str  # Q1..Q4
+    due: str  # dd/mm/yyyy
+    state: str  # accepted / rejected / not submitted / not due
+    late: bool
+    version: int | None = None
+    errors: int | None = None
+    received: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.version is None:
+            return "late: not submitted" if self.late else f"due {self.due}"
+        errs = f", {self.errors:,} errors" if self.state == "accepted" else ""
+        return f"v{self.version} {self.state}{errs}" + (" (late)" if self.late else "")
+
+
+@dataclass
+class LaStatus:
+    la_code: str
+    la_name: str
+    dscro_region: str
+    latest: str  # summary of the latest submission of the year
+    periods: list[PeriodState] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["periods"] = [asdict(p) | {"text": p.text} for p in self.periods]
+        return d
+
+    def as_row(self) -> dict[str, Any]:
+        row = {"la_code": self.la_code, "la_name": self.la_name,
+               "dscro_region": self.dscro_region, "latest": self.latest}
+        row.update({p.period: p.text for p in self.periods})
+        return row
+
+
+def tracker(store: Store, year: str, today: date | None = None) -> list[LaStatus]:
+    """One row per LA in the register (submitted or not) for `year`."""
+    from cld.store.models import LocalAuthority, Submission
+
+    y = parse_year(year)
+    today = today or datetime.now(UTC).date()
+    deadlines = store.settings.deadlines
+    subs: dict[str, list[Any]] = {}
+    for s in (Submission.objects.using(store.alias).filter(year__label=y.label)
+              .order_by("la_id", "version")):
+        subs.setdefault(s.la_id, []).append(s)
+    out = []
+    for la in LocalAuthority.objects.using(store.alias).order_by("code"):
+        mine = subs.get(la.code, [])
+        periods = []
+        for p in y.quarters():
+            due = deadlines.due(y, p)
+            inside = [s for s in mine if s.stated_end and y.quarter_of(s.stated_end) == p.name]
+            if inside:
+                s = inside[-1]
+                received = s.received_at.date()
+                periods.append(PeriodState(p.name, f"{due:%d/%m/%Y}", s.status,
+                                           received > due, s.version, s.errors,
+                                           f"{received:%d/%m/%Y}"))
+            else:
+                state = "not submitted" if today >= p.end else "not due"
+                periods.append(PeriodState(p.name, f"{due:%d/%m/%Y}", state, today > due))
+        if mine:
+            last = mine[-1]
+            latest = (f"v{last.version} {last.status} {last.received_at:%d/%m/%Y}"
+                      + (f" (to {last.stated_end:%d/%m/%Y})" if last.stated_end else ""))
+        else:
+            latest = "not submitted"
+        out.append(LaStatus(la.code, la.name, la.dscro, latest, periods))
+    return out
