@@ -178,6 +178,9 @@ def synth(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
     manifest: Annotated[Path | None, typer.Option(help="Where to write the defect "
                                                   "manifest (JSON).")] = None,
+    quarters: Annotated[bool, typer.Option(help="Write the year's four cumulative quarterly "
+                                           "files (…-Q1 to …-Q4), the same events "
+                                           "recurring as in real resubmissions.")] = False,
 ) -> None:
     """Write a realistic synthetic submission (no real person's data), optionally with defects."""
     from cld.spec import load_register
@@ -186,6 +189,22 @@ def synth(
     if la not in load_register():
         raise _fail(f"--la: {la!r} is not an LA code in the register (see `cld las`)")
     start, end = _year_period(year, period_end)
+    if quarters:
+        from cld.synth.series import cut
+        from cld.years import parse_year
+
+        if defects or period_end:
+            raise _fail("--quarters makes clean files for the whole year: drop --defects and "
+                        "--period-end")
+        full = generate(la, start, end, people=people, seed=seed)
+        stem = output or Path(f"cld-synthetic-{la}-{start:%Y}.{fmt}")
+        for n, q_end in enumerate(parse_year(year).quarters(), start=1):
+            path = stem.with_name(f"{stem.stem}-Q{n}{stem.suffix}")
+            part = cut(full, q_end.end)
+            write_submission(part, path, fmt=fmt, encoding=encoding)
+            out.print(f"Synthetic submission written: [bold]{path}[/] ({part.rows.height:,} "
+                      "rows)", highlight=False)
+        return
     result = generate(la, start, end, people=people, seed=seed, defects=defects)
     path = output or Path(f"cld-synthetic-{la}-{start:%Y}.{fmt}")
     write_submission(result, path, fmt=fmt, encoding=encoding)
@@ -199,13 +218,13 @@ def synth(
 
 
 def _year_period(year: str, period_end: str | None) -> tuple[date, date]:
-    import re
+    from cld.years import parse_year
 
-    m = re.fullmatch(r"(\d{4})/(\d{2})", year)
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        raise _fail(f"--year: {year!r} is not a financial year like 2020/21")
-    start = date(int(m.group(1)), 4, 1)
-    end = date(start.year + 1, 3, 31)
+    try:
+        y = parse_year(year)
+    except ValueError as exc:
+        raise _fail(f"--year: {exc}") from None
+    end = y.end
     if period_end:
         from cld.validation import parse_ddmmyyyy
 
@@ -213,9 +232,9 @@ def _year_period(year: str, period_end: str | None) -> tuple[date, date]:
             end = parse_ddmmyyyy(period_end)
         except ValueError as exc:
             raise _fail(f"--period-end: {exc}") from None
-        if not start < end <= date(start.year + 1, 3, 31):
+        if not y.start < end <= y.end:
             raise _fail("--period-end must fall within the financial year")
-    return start, end
+    return y.start, end
 
 
 @app.command()
@@ -268,6 +287,31 @@ def demo(
     out.print(f"Open [bold]{folder / 'synthetic-503-2020-21-dq.html'}[/] in a browser. The file "
               f"has {len(result.manifest):,} injected defects, listed in the manifest.",
               highlight=False)
+    _demo_store(folder, people)
+
+
+def _demo_store(folder: Path, people: int) -> None:
+    """The processor's quarter: cumulative files of two LAs into a store, then the dataset."""
+    from cld.store import Store, export_dataset, submit
+    from cld.synth import generate, write_submission
+    from cld.synth.series import cut
+    from cld.years import parse_year
+
+    store = Store.open(folder / "store")
+    out.rule("The submissions store")
+    for la, seed in (("503", 1), ("318", 2)):
+        full = generate(la, date(2020, 4, 1), date(2021, 3, 31), people=people // 2, seed=seed)
+        quarters = parse_year("2020/21").quarters()[: 4 if la == "503" else 2]
+        for n, end in enumerate(quarters, start=1):
+            path = folder / f"synthetic-{la}-2020-21-Q{n}.csv"
+            write_submission(cut(full, end.end), path)
+            with err.status(f"Submitting {path.name}…"):
+                o = submit(store, path, la, "2020/21", by="demo")
+            out.print(f"{path.name}: [bold]{o.kind}[/] {o.message}", highlight=False)
+    ex = export_dataset(store, "2020/21", folder / "dataset-2020-21.parquet", by="demo")
+    out.print(f"Consolidated dataset: [bold]{ex.path}[/] ({ex.rows:,} events from "
+              f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "
+              f"{folder / 'store'}[/]", highlight=False)
 
 
 from cld import cli_store as _store_commands  # noqa: E402,F401  (registers the store commands)

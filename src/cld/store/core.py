@@ -147,9 +147,10 @@ class Store:
                     yield folder
                 finally:
                     shutil.rmtree(folder, ignore_errors=True)
-            lock.unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError(os_message(exc, "write to the store")) from None
+        finally:
+            lock.unlink(missing_ok=True)
 
     def recover(self) -> list[str]:
         """Remove what a killed process left: staging folders nobody holds, and submission

@@ -17,6 +17,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
@@ -26,7 +27,7 @@ from cld.store.years import parse_year
 
 # Leading columns of the consolidated dataset (then the data items, LA Code excepted).
 LEAD = ("la_code", "submission_id", "submission_version", "event_key", "key_source",
-        "source_row", "row_hash")
+        "source_row")
 
 
 def as_of_moment(as_of: date | datetime | None) -> datetime:
@@ -62,16 +63,34 @@ def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
         raise StoreError("no accepted submission counts for that year and date")
     files = {str(store.path(s.folder) / "events.parquet"): s for s in subs}
     t = con.read_parquet(list(files), filename=True)
-    meta = ibis.memtable({"filename": list(files),
-                          "m_la": [s.la_id for s in files.values()],
-                          "m_id": [s.pk for s in files.values()],
-                          "m_version": [s.version for s in files.values()]})
+    meta = ibis.memtable(pa.table({"filename": list(files),
+                                   "m_la": [s.la_id for s in files.values()],
+                                   "m_id": pa.array([s.pk for s in files.values()], pa.int64()),
+                                   "m_version": pa.array([s.version for s in files.values()],
+                                                         pa.int64())}))
     j = t.inner_join(meta, "filename")
     items = [i.id for i in load_spec(subs[0].spec_version).items if i.id != "la_code"]
     items = [i for i in items if i in t.columns]
     return j.select(la_code=j.m_la, submission_id=j.m_id, submission_version=j.m_version,
                     event_key=j.event_key, key_source=j.key_source, source_row=j._row,
-                    row_hash=j.row_hash, **{i: j[i] for i in items})
+                    **{i: j[i] for i in items})
+
+
+def content_digest(t: ir.Table, spec_version: str) -> ir.StringValue:
+    """MD5 of everything an event says (the five submission items left out: they change
+    every period). Two editions of an event differ when their digests do. Separator and
+    NULL marker are the printable symbols for US and NUL (control characters do not survive
+    every engine's SQL)."""
+    from cld.spec import load_spec
+
+    ids = [i.id for i in load_spec(spec_version).items
+           if i.section != "submission" and i.id in t.columns]
+    parts = [t[i].cast("string").fill_null("\u2400") for i in ids]
+    return ibis.literal("\u241f").join(parts).hexdigest("md5")
+
+
+def _count(t: ir.Table) -> int:
+    return int(t.count().to_pyarrow().as_py())
 
 
 @dataclass
@@ -121,8 +140,7 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
             t.to_parquet(tmp, compression="zstd")
         else:
             raise StoreError(f"unknown format {fmt!r}: choose parquet or csv")
-        rows = int(con.read_parquet(str(tmp)).count().execute()) if fmt == "parquet" else int(
-            t.count().execute())
+        rows = _count(con.read_parquet(str(tmp)) if fmt == "parquet" else t)
         sha = sha256_file(tmp)
         tmp.replace(out)
         manifest_path = out.with_name(out.name + ".manifest.json")
@@ -153,7 +171,7 @@ def lock_year(store: Store, year: str, by: str | None = None) -> Any:
         part = work / "snapshot.parquet"
         try:
             events_table(con, store, subs).to_parquet(part, compression="zstd")
-            rows = int(con.read_parquet(str(part)).count().execute())
+            rows = _count(con.read_parquet(str(part)))
             sha = sha256_file(part)
         except OSError as exc:
             raise StoreError(os_message(exc, "write the year's snapshot")) from None
@@ -233,11 +251,11 @@ def history(store: Store, la: str, year: str,
         raise StoreError(f"no accepted submission of {la} for {parse_year(year).label}")
     con = ibis.duckdb.connect()
     t = events_table(con, store, subs)
-    t = t.select(event_key=t.event_key, v=t.submission_version, row_hash=t.row_hash,
-                 event_end=t.event_end)
+    t = t.select(event_key=t.event_key, v=t.submission_version,
+                 row_hash=content_digest(t, subs[0].spec_version), event_end=t.event_end)
     versions = [s.version for s in subs]
-    nxt = ibis.memtable({"v": versions, "next_v": versions[1:] + [None]},
-                        schema={"v": "int64", "next_v": "int64"})
+    nxt = ibis.memtable(pa.table({"v": pa.array(versions, pa.int64()),
+                                  "next_v": pa.array(versions[1:] + [None], pa.int64())}))
     w = ibis.window(group_by=t.event_key, order_by=t.v)
     e = t.mutate(prev_hash=t.row_hash.lag().over(w), prev_end=t.event_end.lag().over(w),
                  prev_v=t.v.lag().over(w))

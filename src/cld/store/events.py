@@ -61,13 +61,6 @@ def _derived_key() -> str:
     return "md5(" + " || chr(31) || ".join(f"coalesce({p}, '')" for p in parts) + ")"
 
 
-def _content_hash(spec: Spec) -> str:
-    """Hash of everything an event says (submission items left out: they change each period)."""
-    ids = [i.id for i in spec.items if i.section != "submission"]
-    return "md5(" + " || chr(31) || ".join(
-        f"coalesce(CAST({q(i)} AS VARCHAR), chr(0))" for i in ids) + ")"
-
-
 @dataclass(frozen=True)
 class EventsWritten:
     rows: int
@@ -101,7 +94,6 @@ def write_events(con: duckdb.DuckDBPyConnection, spec: Spec, present: set[str],
                       ELSE 'D:' || substr(dkey, 1, 20)
                            || CASE WHEN ord > 1 THEN '#' || ord ELSE '' END END AS event_key,
                  CASE WHEN by_ref THEN 'reference' ELSE 'derived' END AS key_source,
-                 {_content_hash(spec)} AS row_hash,
                  {items}
           FROM o ORDER BY _row
         ) TO {sql_str(str(path))} (FORMAT parquet, COMPRESSION zstd)

@@ -1,57 +1,23 @@
-"""Reporting years (2020/21 = 1 April 2020 to 31 March 2021), quarters and deadlines."""
+"""Reporting years of the store and the deadline of each quarter's submission."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pydantic import BaseModel, Field, field_validator
 
 from cld.store.files import StoreError
-
-
-@dataclass(frozen=True)
-class Year:
-    label: str  # 2020/21
-    start: date
-    end: date
-
-    @property
-    def slug(self) -> str:  # for folder names
-        return self.label.replace("/", "-")
-
-    def quarters(self) -> list[Period]:
-        ends = [date(self.start.year, 6, 30), date(self.start.year, 9, 30),
-                date(self.start.year, 12, 31), self.end]
-        return [Period(f"Q{n}", self.start, end) for n, end in enumerate(ends, start=1)]
-
-    def quarter_of(self, day: date) -> str | None:
-        """The quarter whose three months hold `day` (None outside the year)."""
-        if not self.start <= day <= self.end:
-            return None
-        return f"Q{(day.month - 4) % 12 // 3 + 1}"
-
-
-@dataclass(frozen=True)
-class Period:
-    name: str  # Q1..Q4
-    start: date
-    end: date
+from cld.years import Period, Year
+from cld.years import parse_year as _parse_year
 
 
 def parse_year(text: str) -> Year:
-    m = re.fullmatch(r"\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*", text or "")
-    if not m:
-        raise StoreError(f"year {text!r} is not a financial year like 2020/21")
-    first = int(m.group(1))
-    second = int(m.group(2))
-    if second != (first + 1) % (100 if len(m.group(2)) == 2 else 10_000):
-        raise StoreError(f"year {text!r} is not a financial year like 2020/21 "
-                         f"(the second year must follow the first)")
-    if not 2000 <= first <= 2099:
-        raise StoreError(f"year {text!r} is outside 2000/01 to 2099/00")
-    return Year(f"{first}/{(first + 1) % 100:02d}", date(first, 4, 1), date(first + 1, 3, 31))
+    """cld.years.parse_year, failing with a StoreError."""
+    try:
+        return _parse_year(text)
+    except ValueError as exc:
+        raise StoreError(f"year {exc}") from None
 
 
 class Deadlines(BaseModel):

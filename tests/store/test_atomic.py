@@ -1,0 +1,157 @@
+"""A submission is atomic: a kill at any point leaves the whole new version or nothing, and
+earlier versions untouched. Writers are serialised. OS errors give clear messages."""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cld.store import Store, StoreError, lock_year, submit
+from cld.store.audit import verify
+from cld.store.integrity import verify_files
+from cld.store.models import AuditEvent, Submission, YearSnapshot
+from tests.store.conftest import YEAR
+
+
+def _cmd(store: Store, database: str | None, *args: str) -> list[str]:
+    cmd = [sys.executable, "-m", "cld", *args, "--store", str(store.root)]
+    return cmd + (["--database", database] if database else [])
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLD_")}
+    return env | {"CLD_USER": "tester"} | extra
+
+
+def _state(store: Store) -> dict:
+    """Everything a failed operation must leave as it was."""
+    subs = Submission.objects.using(store.alias)
+    return {
+        "submissions": sorted(subs.values_list("pk", "version", "sha256", "events_sha256")),
+        "folders": sorted(p.relative_to(store.root).as_posix()
+                          for p in (store.root / "submissions").rglob("*")),
+        "audit": AuditEvent.objects.using(store.alias).count(),
+        "snapshots": YearSnapshot.objects.using(store.alias).count(),
+    }
+
+
+@pytest.mark.parametrize("point", ["staged", "written", "moved", "committed"])
+def test_kill_during_submit(store: Store, database: str | None, series: dict,
+                            point: str) -> None:
+    submit(store, series["503"][0], "503", YEAR)
+    before = _state(store)
+    r = subprocess.run(_cmd(store, database, "submit", str(series["503"][1]), "--la", "503",
+                            "--year", YEAR), env=_env(CLD_CRASH_AT=point),
+                       capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == -signal.SIGKILL, r.stderr[-2000:]
+    reopened = Store.open(store.root, database)  # recovers what the crash left
+    after = _state(reopened)
+    if point == "committed":
+        assert len(after["submissions"]) == len(before["submissions"]) + 1
+        assert after["audit"] == before["audit"] + 1
+    else:
+        assert after == before
+    assert set(before["submissions"]) <= set(after["submissions"])
+    assert verify_files(reopened) == [] and verify(reopened.alias).ok
+    assert list((store.root / "staging").iterdir()) == []
+    # the store still works
+    assert submit(reopened, series["503"][2], "503", YEAR).kind == "accepted"
+
+
+def test_kill_during_lock(store: Store, database: str | None, series: dict) -> None:
+    submit(store, series["503"][3], "503", YEAR)
+    before = _state(store)
+    r = subprocess.run(_cmd(store, database, "lock-year", YEAR),
+                       env=_env(CLD_CRASH_AT="snapshot-written"), capture_output=True,
+                       text=True, timeout=300, check=False)
+    assert r.returncode == -signal.SIGKILL, r.stderr[-2000:]
+    reopened = Store.open(store.root, database)
+    assert _state(reopened) == before
+    assert not reopened.year(YEAR).locked
+    assert list((store.root / "snapshots").rglob("*.parquet")) == []
+    assert lock_year(reopened, YEAR).number == 1
+
+
+def test_kill_at_random_moments(store: Store, database: str | None, series: dict) -> None:
+    """Whatever the moment, the new version is whole or absent."""
+    submit(store, series["503"][0], "503", YEAR)
+    base = _state(store)
+    outcomes = set()
+    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+        before = _state(Store.open(store.root, database))
+        p = subprocess.Popen(_cmd(store, database, "submit", str(series["318"][3]), "--la",
+                                  "318", "--year", YEAR), env=_env(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=60)
+        st = Store.open(store.root, database)
+        after = _state(st)
+        assert set(base["submissions"]) <= set(after["submissions"])
+        added = len(after["submissions"]) - len(before["submissions"])
+        outcomes.add(added)
+        assert added in (0, 1)
+        if added == 0:
+            assert after == before
+        assert verify_files(st) == [] and verify(st.alias).ok
+        assert list((store.root / "staging").iterdir()) == []
+    assert 0 in outcomes  # at least one kill landed before the commit
+
+
+def test_concurrent_submits_are_serialised(store: Store, database: str | None,
+                                           series: dict) -> None:
+    procs = [subprocess.Popen(_cmd(store, database, "submit", str(series["503"][n]), "--la",
+                                   "503", "--year", YEAR), env=_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for n in (0, 1, 2)]
+    for p in procs:
+        _, stderr = p.communicate(timeout=300)
+        assert p.returncode == 0, stderr[-2000:]
+    subs = list(Submission.objects.using(store.alias).order_by("version"))
+    assert [s.version for s in subs] == [1, 2, 3]
+    assert len({s.sha256 for s in subs}) == 3
+    assert [s.supersedes_id for s in subs] == [None, subs[0].pk, subs[1].pk]
+    assert verify(store.alias).ok and verify_files(store) == []
+
+
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "the disk is full"),
+                                             (errno.EACCES, "permission denied")])
+@pytest.mark.parametrize("where", ["copy_with_sha256", "write_events"])
+def test_os_errors_are_clear_and_change_nothing(store: Store, series: dict, code: int,
+                                                words: str, where: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    submit(store, series["503"][0], "503", YEAR)
+    before = _state(store)
+
+    def fail(*_a: object, **_k: object) -> None:
+        raise OSError(code, os.strerror(code), "/some/path")
+
+    # the module (the package's `submit` attribute is the function of that name)
+    monkeypatch.setattr(importlib.import_module("cld.store.submit"), where, fail)
+    with pytest.raises(StoreError) as exc:
+        submit(store, series["503"][1], "503", YEAR)
+    assert words in str(exc.value) and "Nothing was stored" in str(exc.value)
+    assert _state(store) == before
+    assert list((store.root / "staging").iterdir()) == []
+
+
+def test_store_folder_that_is_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "not-a-folder"
+    f.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the store folder"):
+        Store.open(f)
+
+
+def test_bad_database_url(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="only sqlite"):
+        Store.open(tmp_path / "s", "mysql://x@y/z")
+    with pytest.raises(StoreError, match="cannot open the database"):
+        Store.open(tmp_path / "s", "postgresql://nobody:secret@127.0.0.1:1/none")
