@@ -81,22 +81,24 @@ def national(args: argparse.Namespace) -> None:
     people = max(1, args.rows_per_la * 10 // 47)
     t0 = time.perf_counter()
     script = (
-        "import sys\n"
+        "import os, sys\n"
         "from datetime import date\n"
         "from cld.store import Store, submit\n"
         "from cld.synth import generate, write_submission\n"
         "st = Store.open(sys.argv[1])\n"
         "for i, la in enumerate(sys.argv[4:]):\n"
         "    path = f'{sys.argv[2]}/{la}.csv'\n"
-        "    r = generate(la, date(2020, 4, 1), date(2021, 3, 31), people=int(sys.argv[3]),"
-        " seed=i)\n"
-        "    write_submission(r, path)\n"
+        "    if not os.path.exists(path):\n"
+        "        r = generate(la, date(2020, 4, 1), date(2021, 3, 31),"
+        " people=int(sys.argv[3]), seed=i)\n"
+        "        write_submission(r, path)\n"
         "    o = submit(st, path, la, '2020/21')\n"
         "    assert o.kind in ('accepted', 'duplicate'), o.message\n"
-        "    print(la, o.submission.rows, flush=True)\n")
+        "    print('ROWS', la, o.submission.rows, flush=True)\n")
     proc = subprocess.run([PY, "-c", script, str(store), str(files), str(people), *codes],
                           check=True, capture_output=True, text=True)
-    rows = sum(int(line.split()[1]) for line in proc.stdout.splitlines())
+    rows = sum(int(line.split()[2]) for line in proc.stdout.splitlines()
+               if line.startswith("ROWS "))
     print(f"national: {len(codes)} LAs, {rows:,} rows submitted in "
           f"{time.perf_counter() - t0:.0f} s")
     parquet = sorted(str(p) for p in (store / "submissions").glob("*/*/*/events.parquet"))

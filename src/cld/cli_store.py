@@ -35,9 +35,12 @@ def _open(store: Path | None, database: str | None) -> Any:
     from cld.store import Store, StoreError
 
     try:
-        return Store.open(store, database)
+        st = Store.open(store, database)
     except StoreError as exc:
         raise _fail(str(exc)) from None
+    for note in st.recovered:
+        err.print(f"[yellow]recovered:[/] {note}", highlight=False)
+    return st
 
 
 def _date(value: str | None, flag: str) -> date | None:
@@ -174,7 +177,11 @@ def report(
     sub = Submission.objects.using(st.alias).filter(pk=submission).first()
     if sub is None:
         raise _fail(f"no submission {submission} in the store")
-    result = load_result(st.path(sub.folder))
+    try:
+        result = load_result(st.path(sub.folder))
+    except (OSError, ValueError) as exc:
+        raise _fail(f"the stored result of submission {submission} cannot be read ({exc}); "
+                    "run `cld audit verify`") from None
     if result is None:
         raise _fail(f"submission {submission} could not be read at all: "
                     f"{rejection_reason(st.path(sub.folder))}", 1)
@@ -278,19 +285,18 @@ def audit_verify(
     store: StoreOpt = None, database: DbOpt = None,
 ) -> None:
     """Check the audit trail's hash chain (and the stored files). Exit 1 on any problem."""
-    from cld.store.audit import verify
-    from cld.store.integrity import verify_files
+    from cld.store.integrity import verify_store
 
     st = _open(store, database)
-    v = verify(st.alias)
-    problems = list(v.problems)
-    if files:
-        problems += verify_files(st)
+    events, problems = verify_store(st, files)
     for p in problems:
         out.print(f"[red]problem:[/] {p}", highlight=False)
+    if st.recovered or (st.root / "recovered").exists():
+        out.print(f"[yellow]note:[/] {st.root / 'recovered'} holds what crashed operations "
+                  "left (never part of the store).", highlight=False)
     if problems:
         raise typer.Exit(1)
-    out.print(f"[green]ok:[/] {v.events:,} audit events chain correctly"
+    out.print(f"[green]ok:[/] {events:,} audit events chain correctly"
               + (" and every stored file matches its checksum." if files else "."))
 
 

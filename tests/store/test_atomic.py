@@ -66,11 +66,13 @@ def test_kill_during_submit(store: Store, database: str | None, series: dict,
     assert submit(reopened, series["503"][2], "503", YEAR).kind == "accepted"
 
 
-def test_kill_during_lock(store: Store, database: str | None, series: dict) -> None:
+@pytest.mark.parametrize("point", ["snapshot-written", "snapshot-moved"])
+def test_kill_during_lock(store: Store, database: str | None, series: dict,
+                          point: str) -> None:
     submit(store, series["503"][3], "503", YEAR)
     before = _state(store)
     r = subprocess.run(_cmd(store, database, "lock-year", YEAR),
-                       env=_env(CLD_CRASH_AT="snapshot-written"), capture_output=True,
+                       env=_env(CLD_CRASH_AT=point), capture_output=True,
                        text=True, timeout=300, check=False)
     assert r.returncode == -signal.SIGKILL, r.stderr[-2000:]
     reopened = Store.open(store.root, database)
@@ -124,10 +126,11 @@ def test_concurrent_submits_are_serialised(store: Store, database: str | None,
 
 @pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "the disk is full"),
                                              (errno.EACCES, "permission denied")])
-@pytest.mark.parametrize("where", ["copy_with_sha256", "write_events"])
+@pytest.mark.parametrize("where", ["copy_with_sha256", "fsync_tree"])
 def test_os_errors_are_clear_and_change_nothing(store: Store, series: dict, code: int,
                                                 words: str, where: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """OSError as the copy raises it; write_events raises DuckDB's own error (below)."""
     submit(store, series["503"][0], "503", YEAR)
     before = _state(store)
 
@@ -155,3 +158,40 @@ def test_bad_database_url(tmp_path: Path) -> None:
         Store.open(tmp_path / "s", "mysql://x@y/z")
     with pytest.raises(StoreError, match="cannot open the database"):
         Store.open(tmp_path / "s", "postgresql://nobody:secret@127.0.0.1:1/none")
+
+
+def test_engine_write_errors_are_clear(store: Store, series: dict,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    submit(store, series["503"][0], "503", YEAR)
+    before = _state(store)
+
+    def full(*_a: object, **_k: object) -> None:
+        raise duckdb.IOException("IO Error: Could not write file \"events.parquet\": "
+                                 "No space left on device")
+
+    monkeypatch.setattr(importlib.import_module("cld.store.submit"), "write_events", full)
+    with pytest.raises(StoreError, match="No space left on device.*Nothing was stored"):
+        submit(store, series["503"][1], "503", YEAR)
+    assert _state(store) == before
+    assert list((store.root / "staging").iterdir()) == []
+
+
+def test_database_errors_are_clear(store: Store, series: dict,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+
+    import cld.store.audit as audit
+
+    submit(store, series["503"][0], "503", YEAR)
+    before = _state(store)
+
+    def fail(*_a: object, **_k: object) -> None:
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr(audit, "append", fail)
+    with pytest.raises(StoreError, match="database refused the change.*disk is full"):
+        submit(store, series["503"][1], "503", YEAR)
+    assert _state(store) == before
+    assert list((store.root / "staging").iterdir()) == []

@@ -64,3 +64,16 @@ def test_changed_or_missing_files_are_detected(store: Store, series: dict) -> No
     problems = verify_files(store)
     assert any("original.csv does not match" in p for p in problems)
     assert any("events.parquet is missing" in p for p in problems)
+
+
+def test_removing_the_latest_events_is_detected(store: Store, series: dict) -> None:
+    from cld.store.integrity import verify_store
+
+    _three_events(store, series)
+    assert verify_store(store) == (3, [])
+    with connections[store.alias].cursor() as cur:
+        cur.execute("DELETE FROM store_auditevent WHERE seq = 3")
+    events, problems = verify_store(store)
+    assert verify(store.alias).ok  # the chain alone still looks whole...
+    assert any("events were removed" in p for p in problems)  # ...but not to verify_store
+    assert any("has no audit event" in p for p in problems)

@@ -97,3 +97,30 @@ def test_reopen_needs_a_locked_year(store: Store, series: dict) -> None:
     submit(store, series["503"][0], "503", YEAR)
     with pytest.raises(StoreError, match="not locked"):
         reopen_year(store, YEAR, "why not")
+
+
+def test_lock_refuses_when_a_submission_arrives_meanwhile(store: Store, series: dict,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    import cld.store.dataset as ds
+
+    submit(store, series["503"][0], "503", YEAR)
+    real = ds.events_table
+    arrived = []
+
+    def build_while_318_submits(*args: object, **kwargs: object) -> object:
+        table = real(*args, **kwargs)  # type: ignore[arg-type]
+        if not arrived:
+            arrived.append(submit(store, series["318"][0], "318", YEAR))
+        return table
+
+    monkeypatch.setattr(ds, "events_table", build_while_318_submits)
+    with pytest.raises(StoreError, match="arrived while the snapshot was being built"):
+        lock_year(store, YEAR)
+    assert arrived[0].kind == "accepted"
+    assert not ReportingYear.objects.using(store.alias).get(label=YEAR).locked
+    assert YearSnapshot.objects.using(store.alias).count() == 0
+    assert list((store.root / "snapshots").rglob("*.parquet")) == []
+    monkeypatch.setattr(ds, "events_table", real)
+    snap = lock_year(store, YEAR)  # tried again: both LAs are in it
+    assert len(json.loads(snap.manifest)["submissions"]) == 2

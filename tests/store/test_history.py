@@ -52,3 +52,24 @@ def test_history_across_versions(store: Store, series: dict, tmp_path: Path) -> 
     assert all(r["first_seen"] in (1, 2) for r in e.values())
     closed = [r for r in e.values() if r["closed_in"] == 2]
     assert closed and all(r["end_date"] is not None for r in closed)
+
+
+def test_an_event_dropped_then_back(store: Store, series: dict, tmp_path: Path) -> None:
+    q1 = series["503"][0]
+    lines = q1.read_text().splitlines()
+    ref = lines[0].split(",").index("Event Reference")
+    gone = lines[1].split(",")[ref]
+    submit(store, q1, "503", YEAR)
+    submit(store, _edit(q1, tmp_path / "without.csv", {gone}, {}), "503", YEAR)
+    v3 = submit(store, _edit(q1, tmp_path / "back.csv", set(),
+                             {gone: ("Event Description", "back again")}), "503", YEAR)
+    assert v3.submission.version == 3
+    events, summary = history(store, "503", YEAR)
+    s = {r["version"]: r for r in summary.to_pyarrow().to_pylist()}
+    assert (s[2]["dropped"], s[2]["new"], s[2]["changed"]) == (1, 0, 0)
+    assert (s[3]["returned"], s[3]["new"], s[3]["dropped"]) == (1, 0, 0)
+    assert s[3]["unchanged"] == s[3]["rows"] - 1
+    e = {r["event_key"]: r for r in events.to_pyarrow().to_pylist()}["R:" + gone]
+    assert (e["dropped_in"], e["times_dropped"]) == (2, 1)
+    assert e["state"] in ("open", "ended")  # in the latest version again
+    assert e["versions_seen"] == 2

@@ -176,3 +176,52 @@ def test_xlsx_submission(store: Store, tmp_path: Path) -> None:
     assert out.kind == "accepted"
     assert (store.path(out.submission.folder) / "original.xlsx").read_bytes() == \
         path.read_bytes()
+
+
+def test_identical_rejected_file_stays_rejected(store: Store, tmp_path: Path,
+                                                series: dict) -> None:
+    # no period end in the file: rejected; the same bytes again: still rejected (exit 1)
+    lines = series["503"][0].read_text().splitlines()
+    header = lines[0].split(",")
+    pe = header.index("Reporting Period End Date")
+    path = tmp_path / "no-end.csv"
+    path.write_text("\n".join([lines[0]] + [",".join(c if i != pe else "" for i, c in
+                                                     enumerate(line.split(",")))
+                                            for line in lines[1:]]) + "\n")
+    first = submit(store, path, "503", YEAR)
+    assert first.kind == "rejected" and "period end" in first.submission.rejection_reason
+    again = submit(store, path, "503", YEAR)
+    assert again.kind == "duplicate" and again.exit_code == 1
+    assert "rejected" in again.message
+    # the same bytes with the missing period given is a new submission, and is accepted
+    fixed = submit(store, path, "503", YEAR, period_end=date(2020, 6, 30))
+    assert fixed.kind == "accepted" and fixed.submission.version == 2
+    assert fixed.submission.stated_end == date(2020, 6, 30)
+
+
+def test_file_of_another_la_is_rejected(store: Store, series: dict) -> None:
+    out = submit(store, series["318"][0], "503", YEAR)
+    assert out.kind == "rejected"
+    assert "LA Code is 318, not 503" in out.submission.rejection_reason
+
+
+def test_year_locked_while_the_file_was_checked(store: Store, series: dict,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import cld.validation
+    from cld.store.models import ReportingYear
+
+    submit(store, series["318"][0], "318", YEAR)
+    real = cld.validation.validate
+
+    def validate_then_lock(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        ReportingYear.objects.using(store.alias).filter(label=YEAR).update(locked=True)
+        return result
+
+    monkeypatch.setattr(cld.validation, "validate", validate_then_lock)
+    out = submit(store, series["503"][0], "503", YEAR)
+    assert out.kind == "refused" and out.exit_code == 3
+    assert Submission.objects.using(store.alias).filter(la_id="503").count() == 0
+    assert AuditEvent.objects.using(store.alias).filter(action="refuse").count() == 1
+    assert list((store.root / "staging").iterdir()) == []
+    assert list((store.root / "submissions").glob("503/*/*")) == []

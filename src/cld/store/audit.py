@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cld.store.models import AuditEvent
@@ -42,6 +43,34 @@ def append(alias: str, actor: str, action: str, *, la_code: str = "", year: str 
                     hash=event_hash(prev, seq, at, actor, action, la_code, year, text))
     ev.save(using=alias)
     return ev
+
+
+def write_head(alias: str, path: Path) -> None:
+    """Write the last event's seq and hash to `path` (atomically)."""
+    last = AuditEvent.objects.using(alias).order_by("-seq").first()
+    if last is None:
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(f"{last.seq} {last.hash}\n", encoding="ascii")
+    tmp.replace(path)
+
+
+def check_head(alias: str, path: Path) -> list[str]:
+    """Problems when the trail ends before the head recorded beside the database."""
+    if not path.exists():
+        return []
+    try:
+        seq_text, recorded = path.read_text(encoding="ascii").split()
+        seq = int(seq_text)
+    except (ValueError, OSError):
+        return [f"{path.name} is unreadable"]
+    ev = AuditEvent.objects.using(alias).filter(seq=seq).first()
+    if ev is None:
+        return [f"the audit trail ends before event {seq} recorded in {path.name}: "
+                "events were removed"]
+    if ev.hash != recorded:
+        return [f"event {seq} differs from the one recorded in {path.name}"]
+    return []
 
 
 @dataclass

@@ -12,6 +12,7 @@ Layout of the data directory:
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -60,6 +61,7 @@ class Store:
         self.root = root
         self.settings = settings
         self.alias = alias
+        self.recovered: list[str] = []
 
     # --- opening -------------------------------------------------------------------------
     @classmethod
@@ -92,8 +94,8 @@ class Store:
         from django.db import DatabaseError
 
         try:
-            with exclusive(self.root / "store.lock"):  # not in a transaction: SQLite
-                db.migrate(self.alias)                  # migrations manage their own
+            with self._file_lock():  # not in a transaction: SQLite migrations manage their own
+                db.migrate(self.alias)
             with self.write_lock():
                 self._sync_register()
         except DatabaseError as exc:
@@ -118,20 +120,42 @@ class Store:
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """Serialise writers: a file lock in the data directory, then one transaction (with
-        a PostgreSQL advisory lock, for writers on other machines sharing the database)."""
-        from django.db import connections, transaction
+        a PostgreSQL advisory lock, for writers on other machines sharing the database).
+        A database failure inside becomes a StoreError (the transaction is rolled back)."""
+        from django.db import DatabaseError, connections, transaction
 
+        with self._file_lock():
+            try:
+                with transaction.atomic(using=self.alias):
+                    if db.is_postgres(self.alias):
+                        with connections[self.alias].cursor() as cur:
+                            cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_KEY])
+                    yield
+            except DatabaseError as exc:
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise StoreError(f"the database refused the change ({first}). Nothing was "
+                                 "stored or changed.") from None
+            self._write_audit_head()
+
+    def _write_audit_head(self) -> None:
+        """Keep the audit trail's last (seq, hash) beside the database too, so that removing
+        the latest events is detectable (`cld audit verify`)."""
+        from cld.store.audit import write_head
+
+        try:
+            write_head(self.alias, self.root / "audit.head")
+        except OSError:
+            pass  # best effort: verify accepts a head that lags behind the database
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
         try:
             lock = exclusive(self.root / "store.lock")
             lock.__enter__()
         except OSError as exc:
             raise StoreError(os_message(exc, "lock the store")) from None
         try:
-            with transaction.atomic(using=self.alias):
-                if db.is_postgres(self.alias):
-                    with connections[self.alias].cursor() as cur:
-                        cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_KEY])
-                yield
+            yield
         finally:
             lock.__exit__(None, None, None)
 
@@ -153,27 +177,38 @@ class Store:
             lock.unlink(missing_ok=True)
 
     def recover(self) -> list[str]:
-        """Remove what a killed process left: staging folders nobody holds, and submission
-        folders with no database row (moved into a folder not seen by the store)."""
-        from cld.store.models import Submission
+        """Tidy what a killed process left: staging folders nobody holds are removed;
+        submission folders and snapshots with no database row (never committed) are set
+        aside in recovered/. Returns what was done (empty when nothing was)."""
+        from cld.store.models import Submission, YearSnapshot
 
         done: list[str] = []
         staging = self.root / "staging"
-        for lock in staging.glob("*.lock"):
-            with exclusive(lock, wait=False) as got:
-                if got:
-                    shutil.rmtree(staging / lock.stem, ignore_errors=True)
-                    lock.unlink(missing_ok=True)
-                    done.append(f"removed unfinished work {lock.stem}")
-        with exclusive(self.root / "store.lock"):
-            known = set(Submission.objects.using(self.alias).values_list("folder", flat=True))
-            for folder in (self.root / "submissions").glob("*/*/*"):
-                rel = folder.relative_to(self.root).as_posix()
-                if folder.is_dir() and rel not in known:
-                    dest = self.root / "recovered" / folder.name
-                    dest.parent.mkdir(exist_ok=True)
-                    folder.rename(dest)
-                    done.append(f"set aside {rel} (never committed)")
+        try:
+            for lock in staging.glob("*.lock"):
+                with exclusive(lock, wait=False) as got:
+                    if got:
+                        shutil.rmtree(staging / lock.stem, ignore_errors=True)
+                        lock.unlink(missing_ok=True)
+                        done.append(f"removed unfinished work {lock.stem}")
+            with exclusive(self.root / "store.lock"):
+                known = set(Submission.objects.using(self.alias)
+                            .values_list("folder", flat=True))
+                known |= set(YearSnapshot.objects.using(self.alias)
+                             .values_list("path", flat=True))
+                found = [*(self.root / "submissions").glob("*/*/*"),
+                         *(self.root / "snapshots").glob("*/*.parquet")]
+                for path in found:
+                    rel = path.relative_to(self.root).as_posix()
+                    if rel not in known:
+                        dest = self.root / "recovered" / rel
+                        dest.parent.mkdir(parents=True, exist_ok=True)
+                        path.rename(dest)
+                        done.append(f"set aside {rel} (never committed) in recovered/")
+        except OSError as exc:  # e.g. a reader without write permission: nothing to tidy
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise StoreError(os_message(exc, "tidy the store")) from None
+        self.recovered = done
         return done
 
     # --- reading -------------------------------------------------------------------------
@@ -202,6 +237,10 @@ def _read_settings(root: Path) -> StoreSettings:
     try:
         data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
         return StoreSettings.model_validate(data)
-    except (yaml.YAMLError, ValidationError, OSError, UnicodeDecodeError) as exc:
+    except ValidationError as exc:
+        e = exc.errors()[0]
+        where = ".".join(str(x) for x in e["loc"])
+        raise StoreError(f"{f}: {where}: {e['msg']}") from None
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         raise StoreError(f"{f}: not a valid store settings file: "
                          f"{str(exc).splitlines()[0]}") from None

@@ -11,19 +11,20 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
-from cld.store.files import StoreError, fsync_dir, os_message, sha256_file
+from cld.store.files import StoreError, engine_message, fsync_dir, os_message, sha256_file
 from cld.store.submit import submission_info
-from cld.store.years import parse_year
+from cld.store.years import end_of_day, parse_year
 
 # Leading columns of the consolidated dataset (then the data items, LA Code excepted).
 LEAD = ("la_code", "submission_id", "submission_version", "event_key", "key_source",
@@ -31,12 +32,12 @@ LEAD = ("la_code", "submission_id", "submission_version", "event_key", "key_sour
 
 
 def as_of_moment(as_of: date | datetime | None) -> datetime:
-    """A date means the whole of that day (UTC); None means now."""
+    """A date means the whole of that day in England; None means now."""
     if as_of is None:
         return datetime.now(UTC)
     if isinstance(as_of, datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
-    return datetime.combine(as_of + timedelta(days=1), time(), UTC) - timedelta(microseconds=1)
+    return end_of_day(as_of)
 
 
 def counting(store: Store, year: str, as_of: date | datetime | None = None,
@@ -62,7 +63,7 @@ def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
     if not subs:
         raise StoreError("no accepted submission counts for that year and date")
     files = {str(store.path(s.folder) / "events.parquet"): s for s in subs}
-    t = con.read_parquet(list(files), filename=True)
+    t = con.read_parquet(list(files), filename=True, union_by_name=True)
     meta = ibis.memtable(pa.table({"filename": list(files),
                                    "m_la": [s.la_id for s in files.values()],
                                    "m_id": pa.array([s.pk for s in files.values()], pa.int64()),
@@ -131,15 +132,15 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         t = events_table(con, store, subs)
         subs_info = [submission_info(s) for s in subs]
         source = f"as of {moment:%d/%m/%Y %H:%M:%S} UTC"
+    if fmt not in {"csv", "parquet"}:
+        raise StoreError(f"unknown format {fmt!r}: choose parquet or csv")
+    tmp = out.with_name(out.name + ".part")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
         if fmt == "csv":
             t.to_csv(tmp)
-        elif fmt == "parquet":
-            t.to_parquet(tmp, compression="zstd")
         else:
-            raise StoreError(f"unknown format {fmt!r}: choose parquet or csv")
+            t.to_parquet(tmp, compression="zstd")
         rows = _count(con.read_parquet(str(tmp)) if fmt == "parquet" else t)
         sha = sha256_file(tmp)
         tmp.replace(out)
@@ -147,8 +148,9 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         manifest_path.write_text(json.dumps({
             "year": y.label, "la": la, "source": source, "rows": rows, "sha256": sha,
             "format": fmt, "submissions": subs_info}, indent=1, default=str), encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(os_message(exc, f"write {out}")) from None
+    except (OSError, duckdb.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(_write_error(exc, f"write {out}")) from None
     with store.write_lock():
         audit.append(store.alias, by or default_actor(), "export", year=y.label, la_code=la or "",
                      file=out.name, sha256=sha, rows=rows, source=source,
@@ -173,39 +175,45 @@ def lock_year(store: Store, year: str, by: str | None = None) -> Any:
             events_table(con, store, subs).to_parquet(part, compression="zstd")
             rows = _count(con.read_parquet(str(part)))
             sha = sha256_file(part)
-        except OSError as exc:
-            raise StoreError(os_message(exc, "write the year's snapshot")) from None
+        except (OSError, duckdb.Error) as exc:
+            raise StoreError(_write_error(exc, "write the year's snapshot")) from None
         crash_point("snapshot-written")
-        dest: Path | None = None
-        try:
-            with store.write_lock():
-                y.refresh_from_db(using=store.alias)
-                if y.locked:
-                    raise StoreError(f"{y.label} was locked by someone else meanwhile")
-                number = YearSnapshot.objects.using(store.alias).filter(year=y).count() + 1
-                rel = f"snapshots/{slug}/snapshot-{number}.parquet"
-                manifest = {"year": y.label, "submissions": [submission_info(s) for s in subs]}
-                snap = YearSnapshot(year=y, number=number, locked_at=datetime.now(UTC),
-                                    locked_by=actor, path=rel, sha256=sha, rows=rows,
-                                    manifest=json.dumps(manifest, default=str))
-                snap.save(using=store.alias)
-                y.locked = True
-                y.save(using=store.alias, update_fields=["locked"])
-                audit.append(store.alias, actor, "lock", year=y.label, snapshot=number,
-                             sha256=sha, rows=rows, submissions=[s.pk for s in subs])
-                try:
-                    store.path(rel).parent.mkdir(parents=True, exist_ok=True)
-                    part.rename(store.path(rel))
-                    dest = store.path(rel)
-                    dest.chmod(0o444)
-                    fsync_dir(dest.parent)
-                except OSError as exc:
-                    raise StoreError(os_message(exc, "store the year's snapshot")) from None
-        except BaseException:
-            if dest is not None and dest.exists():
-                dest.rename(part)
-            raise
+        with store.write_lock():
+            y.refresh_from_db(using=store.alias)
+            if y.locked:
+                raise StoreError(f"{y.label} was locked by someone else meanwhile")
+            if {s.pk for s in counting(store, y.label)} != {s.pk for s in subs}:
+                raise StoreError(f"a submission for {y.label} arrived while the snapshot was "
+                                 "being built: nothing was locked; run lock-year again")
+            number = YearSnapshot.objects.using(store.alias).filter(year=y).count() + 1
+            rel = f"snapshots/{slug}/snapshot-{number}.parquet"
+            manifest = {"year": y.label, "submissions": [submission_info(s) for s in subs]}
+            snap = YearSnapshot(year=y, number=number, locked_at=datetime.now(UTC),
+                                locked_by=actor, path=rel, sha256=sha, rows=rows,
+                                manifest=json.dumps(manifest, default=str))
+            snap.save(using=store.alias)
+            y.locked = True
+            y.save(using=store.alias, update_fields=["locked"])
+            audit.append(store.alias, actor, "lock", year=y.label, snapshot=number,
+                         sha256=sha, rows=rows, submissions=[s.pk for s in subs])
+            dest = store.path(rel)
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                part.rename(dest)
+            except OSError as exc:
+                raise StoreError(os_message(exc, "store the year's snapshot")) from None
+            try:
+                dest.chmod(0o444)
+                fsync_dir(dest.parent)
+                crash_point("snapshot-moved")
+            except BaseException:
+                dest.rename(part)  # not committed: back to staging, which removes it
+                raise
     return snap
+
+
+def _write_error(exc: OSError | duckdb.Error, doing: str) -> str:
+    return os_message(exc, doing) if isinstance(exc, OSError) else engine_message(exc, doing)
 
 
 def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> Any:
@@ -237,9 +245,11 @@ def history(store: Store, la: str, year: str,
     version: (events, versions).
 
     events: event_key, first_seen, last_seen, versions_seen, changes (content differs from
-    its previous edition), closed_in (first version with an end date after an open
-    edition), dropped_in (first version without it, after it was last seen), state.
-    versions: per version, rows, new, changed, closed, dropped, unchanged.
+    the edition in the version before), closed_in (first version with an end date after an
+    open edition), end_date (latest), dropped_in (first version that lacked it after it was
+    seen), times_dropped, state (open / ended / dropped: absent from the latest version).
+    versions: per version, rows, new, returned (back after being dropped), changed, closed,
+    dropped (present in the version before, absent here), unchanged.
     """
     from cld.store.models import Submission
 
@@ -254,29 +264,40 @@ def history(store: Store, la: str, year: str,
     t = t.select(event_key=t.event_key, v=t.submission_version,
                  row_hash=content_digest(t, subs[0].spec_version), event_end=t.event_end)
     versions = [s.version for s in subs]
-    nxt = ibis.memtable(pa.table({"v": pa.array(versions, pa.int64()),
-                                  "next_v": pa.array(versions[1:] + [None], pa.int64())}))
+    nav = ibis.memtable(pa.table({
+        "nv": pa.array(versions, pa.int64()),
+        "next_v": pa.array(versions[1:] + [None], pa.int64()),
+        "before_v": pa.array([None] + versions[:-1], pa.int64())}))
+    t = t.inner_join(nav, t.v == nav.nv)
     w = ibis.window(group_by=t.event_key, order_by=t.v)
     e = t.mutate(prev_hash=t.row_hash.lag().over(w), prev_end=t.event_end.lag().over(w),
-                 prev_v=t.v.lag().over(w))
-    e = e.mutate(changed=e.prev_hash.notnull() & (e.row_hash != e.prev_hash),
-                 closed=e.prev_v.notnull() & e.prev_end.isnull() & e.event_end.notnull())
+                 prev_v=t.v.lag().over(w), lead_v=t.v.lead().over(w))
+    # returned: seen before, but not in the version just before this one
+    returned = e.prev_v.notnull() & (e.prev_v != e.before_v)
+    e = e.mutate(
+        returned=returned,
+        changed=e.prev_hash.notnull() & ~returned & (e.row_hash != e.prev_hash),
+        closed=e.prev_v.notnull() & e.prev_end.isnull() & e.event_end.notnull(),
+        # absent from the next version: dropped in it
+        dropped_in=ibis.ifelse(e.next_v.notnull()
+                               & (e.lead_v.isnull() | (e.lead_v != e.next_v)), e.next_v, None))
+    last = max(versions)
     per_event = e.group_by("event_key").agg(
         first_seen=e.v.min(), last_seen=e.v.max(), versions_seen=e.v.count(),
         changes=e.changed.sum(), closed_in=ibis.ifelse(e.closed, e.v, None).min(),
-        end_date=e.event_end.argmax(e.v))
-    p = per_event.left_join(nxt, per_event.last_seen == nxt.v)
-    events = p.select(
-        "event_key", "first_seen", "last_seen", "versions_seen", "changes", "closed_in",
-        "end_date", dropped_in=p.next_v,
-        state=ibis.ifelse(p.next_v.isnull(), ibis.ifelse(p.end_date.isnull(), "open", "ended"),
-                          "dropped")).order_by("event_key")
+        end_date=e.event_end.argmax(e.v), dropped_in=e.dropped_in.min(),
+        times_dropped=e.dropped_in.count())
+    p = per_event
+    events = p.mutate(state=ibis.ifelse(
+        p.last_seen == last, ibis.ifelse(p.end_date.isnull(), "open", "ended"),
+        "dropped")).order_by("event_key")
     by_v = e.group_by("v").agg(rows=e.count(), new=e.prev_v.isnull().sum(),
-                               changed=e.changed.sum(), closed=e.closed.sum())
-    dropped = events.filter(events.dropped_in.notnull()).group_by(v=events.dropped_in).agg(
-        dropped=ibis._.count())
-    s = by_v.left_join(dropped, by_v.v == dropped.v)
-    summary = s.select(version=s.v, rows=s.rows, new=s.new, changed=s.changed,
-                       closed=s.closed, dropped=s.dropped.fill_null(0),
-                       unchanged=s.rows - s.new - s.changed).order_by("version")
+                               returned=e.returned.sum(), changed=e.changed.sum(),
+                               closed=e.closed.sum())
+    drops = e.filter(e.dropped_in.notnull())
+    dropped = drops.group_by(dv=drops.dropped_in).agg(dropped=drops.count())
+    j = by_v.left_join(dropped, by_v.v == dropped.dv)
+    summary = j.select(version=j.v, rows=j.rows, new=j.new, returned=j.returned,
+                       changed=j.changed, closed=j.closed, dropped=j.dropped.fill_null(0),
+                       unchanged=j.rows - j.new - j.returned - j.changed).order_by("version")
     return events, summary

@@ -37,6 +37,12 @@ def os_message(exc: OSError, doing: str) -> str:
     return f"cannot {doing}: {why}{where}. Nothing was stored or changed."
 
 
+def engine_message(exc: Exception, doing: str) -> str:
+    """A clear message for a DuckDB failure while writing (e.g. disk full)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"cannot {doing}: {first}. Nothing was stored or changed."
+
+
 def original_name(filename: str) -> str:
     """The stored name of an upload: original.csv / original.xlsx (else original.dat)."""
     ext = Path(filename).suffix.lower()
@@ -96,7 +102,10 @@ def make_read_only(folder: Path) -> None:
 def exclusive(path: Path, wait: bool = True) -> Iterator[bool]:
     """Hold an exclusive lock on `path` (created if missing). Yields False when `wait` is
     False and another process holds it."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:  # a reader without write permission can still take the lock
+        fd = os.open(path, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

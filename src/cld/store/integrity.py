@@ -25,6 +25,45 @@ def verify_files(store: Store) -> list[str]:
         check(f"{s.folder}/result.json", s.result_sha256, what)
         if s.events_sha256:
             check(f"{s.folder}/events.parquet", s.events_sha256, what)
+        if s.issues_sha256:
+            check(f"{s.folder}/issues.parquet", s.issues_sha256, what)
     for snap in YearSnapshot.objects.using(store.alias).select_related("year"):
         check(snap.path, snap.sha256, f"snapshot {snap.number} of {snap.year.label}")
     return problems
+
+
+def verify_audit_links(store: Store) -> list[str]:
+    """Every stored version and snapshot has its audit event (none removed)."""
+    import json
+
+    from cld.store.models import AuditEvent, Submission, YearSnapshot
+
+    subs: set[int] = set()
+    locks: set[tuple[str, int]] = set()
+    for ev in AuditEvent.objects.using(store.alias).filter(action__in=["submit", "reject",
+                                                                        "lock"]):
+        d = json.loads(ev.details)
+        if ev.action == "lock":
+            locks.add((ev.year, int(d.get("snapshot", 0))))
+        else:
+            subs.add(int(d.get("submission", 0)))
+    problems = [f"submission {pk} has no audit event"
+                for pk in Submission.objects.using(store.alias).values_list("pk", flat=True)
+                if pk not in subs]
+    problems += [f"snapshot {n} of {label} has no audit event"
+                 for label, n in YearSnapshot.objects.using(store.alias)
+                 .values_list("year__label", "number") if (label, n) not in locks]
+    return problems
+
+
+def verify_store(store: Store, files: bool = True) -> tuple[int, list[str]]:
+    """(audit events, problems): the hash chain, its recorded head, the links between
+    versions/snapshots and their audit events, and (with `files`) every stored file."""
+    from cld.store.audit import check_head, verify
+
+    v = verify(store.alias)
+    problems = v.problems + check_head(store.alias, store.root / "audit.head")
+    problems += verify_audit_links(store)
+    if files:
+        problems += verify_files(store)
+    return v.events, problems

@@ -42,12 +42,13 @@ class Submission(models.Model):
     version = models.PositiveIntegerField()  # 1, 2, ... per LA and year, in order received
     status = models.CharField(max_length=10, choices=[(ACCEPTED, "accepted"),
                                                       (REJECTED, "rejected")])
-    received_at = models.DateTimeField()
+    received_at = models.DateTimeField()  # when the version was committed (as-of uses it)
     submitted_by = models.CharField(max_length=120)
     filename = models.CharField(max_length=255)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     spec_version = models.CharField(max_length=20)
+    requested_period_end = models.DateField(null=True)  # --period-end, when given
     stated_start = models.DateField(null=True)
     stated_end = models.DateField(null=True)
     derived_start = models.DateField(null=True)
@@ -66,6 +67,7 @@ class Submission(models.Model):
     folder = models.CharField(max_length=255)  # relative to the data directory
     events_sha256 = models.CharField(max_length=64, blank=True)
     result_sha256 = models.CharField(max_length=64, blank=True)
+    issues_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["la_id", "year_id", "version"]

@@ -12,12 +12,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cld.store.files import sha256_file
 from cld.validation.result import ISSUE_SCHEMA, FieldStat, RuleCount, ValidationResult
 
 
-def save_result(folder: Path, result: ValidationResult | None, reason: str) -> str:
-    """Write result.json (and issues.parquet); return result.json's SHA-256."""
+def save_result(folder: Path, result: ValidationResult | None, reason: str) -> None:
+    """Write result.json (and issues.parquet, when the file could be read)."""
     doc: dict[str, object] = {"rejection_reason": reason}
     if result is not None:
         doc.update(summary=result.summary,
@@ -27,7 +26,6 @@ def save_result(folder: Path, result: ValidationResult | None, reason: str) -> s
         pq.write_table(result.issues, folder / "issues.parquet", compression="zstd")
     path = folder / "result.json"
     path.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
-    return sha256_file(path)
 
 
 def load_result(folder: Path) -> ValidationResult | None:

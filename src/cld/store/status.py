@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from cld.store.core import Store
-from cld.store.years import parse_year
+from cld.store.years import local_day, parse_year
 
 
 @dataclass
@@ -15,7 +15,7 @@ class PeriodState:
     period: str  # Q1..Q4
     due: str  # dd/mm/yyyy
     state: str  # accepted / rejected / not submitted / not due
-    late: bool
+    late: bool  # no accepted version by the deadline
     version: int | None = None
     errors: int | None = None
     received: str | None = None
@@ -53,7 +53,7 @@ def tracker(store: Store, year: str, today: date | None = None) -> list[LaStatus
     from cld.store.models import LocalAuthority, Submission
 
     y = parse_year(year)
-    today = today or datetime.now(UTC).date()
+    today = today or local_day(datetime.now(UTC))
     deadlines = store.settings.deadlines
     subs: dict[str, list[Any]] = {}
     for s in (Submission.objects.using(store.alias).filter(year__label=y.label)
@@ -66,18 +66,21 @@ def tracker(store: Store, year: str, today: date | None = None) -> list[LaStatus
         for p in y.quarters():
             due = deadlines.due(y, p)
             inside = [s for s in mine if s.stated_end and y.quarter_of(s.stated_end) == p.name]
+            ok = [s for s in inside if s.status == "accepted"]
             if inside:
+                # shown: the latest version; late: no accepted version by the deadline
                 s = inside[-1]
-                received = s.received_at.date()
-                periods.append(PeriodState(p.name, f"{due:%d/%m/%Y}", s.status,
-                                           received > due, s.version, s.errors,
-                                           f"{received:%d/%m/%Y}"))
+                first_ok = local_day(ok[0].received_at) if ok else None
+                late = first_ok > due if first_ok else today > due
+                periods.append(PeriodState(p.name, f"{due:%d/%m/%Y}", s.status, late,
+                                           s.version, s.errors,
+                                           f"{local_day(s.received_at):%d/%m/%Y}"))
             else:
                 state = "not submitted" if today >= p.end else "not due"
                 periods.append(PeriodState(p.name, f"{due:%d/%m/%Y}", state, today > due))
         if mine:
             last = mine[-1]
-            latest = (f"v{last.version} {last.status} {last.received_at:%d/%m/%Y}"
+            latest = (f"v{last.version} {last.status} {local_day(last.received_at):%d/%m/%Y}"
                       + (f" (to {last.stated_end:%d/%m/%Y})" if last.stated_end else ""))
         else:
             latest = "not submitted"

@@ -8,11 +8,14 @@ point leaves the whole new version or nothing (`Store.recover` tidies what a cra
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
@@ -20,14 +23,17 @@ from cld.store.events import derived_period, write_events
 from cld.store.files import (
     StoreError,
     copy_with_sha256,
+    engine_message,
     fsync_dir,
     fsync_tree,
     make_read_only,
     original_name,
     os_message,
+    sha256_file,
 )
 from cld.store.results import save_result
 from cld.store.years import parse_year
+from cld.validation.prepare import sql_str
 from cld.validation.result import ValidationResult
 
 
@@ -43,7 +49,9 @@ class SubmitOutcome:
 
     @property
     def exit_code(self) -> int:
-        return {"accepted": 0, "duplicate": 0, "rejected": 1}.get(self.kind, 3)
+        if self.kind == "duplicate":  # as good (or as bad) as the version it repeats
+            return 0 if self.submission.status == "accepted" else 1
+        return {"accepted": 0, "rejected": 1}.get(self.kind, 3)
 
 
 def _ddmmyyyy(d: date | None) -> str:
@@ -64,141 +72,171 @@ def submit(store: Store, file: str | Path, la: str, year: str, *,
            spec_version: str = "v4.2",
            progress: Callable[[str], None] | None = None) -> SubmitOutcome:
     """Validate `file` and store it as the next version of `la`'s `year`."""
-    from cld.ingest import UnreadableFile
-    from cld.spec import load_register
-    from cld.store.models import Submission
-    from cld.validation import validate
-    from cld.validation.engine import connect
+    from cld.spec import available_versions, load_register
 
-    step = progress or (lambda _m: None)
     actor = by or default_actor()
     src = Path(file)
     y = parse_year(year)
     if la not in load_register():
         raise StoreError(f"{la!r} is not an LA code in the register (see `cld las`)")
+    if spec_version not in available_versions():
+        raise StoreError(f"unknown specification version {spec_version!r}")
     if period_end is not None and not y.start < period_end <= y.end:
         raise StoreError(f"--period-end {_ddmmyyyy(period_end)} is not within {y.label} "
                          f"({_ddmmyyyy(y.start)} to {_ddmmyyyy(y.end)})")
     if not src.is_file():
         raise StoreError(f"{src}: no such file")
-    refused = _refusal(store, la, y.label, actor, src.name)
-    if refused:
-        return refused
+    if _locked(store, y.label):
+        with store.write_lock():
+            return _refuse(store, la, y.label, actor, src.name)
 
     with store.staging() as work:
-        step("Copying the file into the store")
-        original = work / original_name(src.name)
         try:
-            sha, size = copy_with_sha256(src, original)
-        except OSError as exc:
-            raise StoreError(os_message(exc, f"copy {src} into the store")) from None
-        crash_point("staged")
-        same = _latest(store, la, y.label)
-        if same is not None and same.sha256 == sha:
-            return _duplicate(store, same, actor, src.name)
-
-        received = datetime.now(UTC)
-        con = connect()
-        reason = ""
-        result: ValidationResult | None = None
-        try:
-            result = validate(original, la_code=la, period_start=_ddmmyyyy(y.start),
-                              period_end=_ddmmyyyy(period_end) if period_end else None,
-                              spec_version=spec_version, con=con, display_name=src.name,
-                              progress=step)
-        except UnreadableFile as exc:
-            reason = f"the file cannot be read: {exc}"
-        stated_start = stated_end = None
-        notes: list[str] = []
-        if result is not None:
-            s = result.summary
-            stated_start = _iso_date(s.get("stated_period_start"))
-            stated_end = period_end or _iso_date(s.get("stated_period_end"))
-            if s.get("fatal"):
-                reason = (f"{s['fatal']} structural problem(s) (fatal issues in the report), "
-                          "e.g. a mandatory column is missing")
-            elif stated_start != y.start:
-                reason = (f"the file's Reporting Period Start Date is "
-                          f"{s.get('stated_period_start') or 'missing'}: submissions are "
-                          f"cumulative from {_ddmmyyyy(y.start)} for {y.label}")
-            elif stated_end is None or not y.start < stated_end <= y.end:
-                reason = (f"the reporting period end {_ddmmyyyy(stated_end)} is not within "
-                          f"{y.label}")
-        status = Submission.REJECTED if reason else Submission.ACCEPTED
-        counts: dict[str, Any] = {}
-        derived = None
-        try:
-            step("Saving the data-quality result")
-            result_sha = save_result(work, result, reason)
-            if status == Submission.ACCEPTED:
-                assert result is not None
-                step("Writing the normalised events")
-                present = set(result.summary.get("present_items", []))
-                written = write_events(con, _spec(spec_version), present,
-                                       work / "events.parquet")
-                counts = {"keys_from_reference": written.keys_from_reference,
-                          "keys_derived": written.keys_derived}
-                derived = derived_period(con, received.date(), present)
-                notes += _period_notes(y.start, stated_end, derived)
-            con.close()
-            crash_point("written")
-            fsync_tree(work)
-            make_read_only(work)
+            return _stage_and_commit(store, work, src, la, y.label, period_end, actor,
+                                     spec_version, progress or (lambda _m: None))
+        except duckdb.Error as exc:
+            raise StoreError(engine_message(exc, "write the submission into the store")) \
+                from None
         except OSError as exc:
             raise StoreError(os_message(exc, "write the submission into the store")) from None
-        events_sha = ""
-        if (work / "events.parquet").exists():
-            from cld.store.files import sha256_file
-
-            events_sha = sha256_file(work / "events.parquet")
-        fields = dict(
-            status=status, received_at=received, submitted_by=actor, filename=src.name,
-            size=size, sha256=sha, spec_version=spec_version, stated_start=stated_start,
-            stated_end=stated_end, derived_start=derived[0] if derived else None,
-            derived_end=derived[1] if derived else None, period_note="\n".join(notes),
-            rejection_reason=reason, rows=result.summary.get("rows") or 0 if result else 0,
-            people=result.summary.get("people") if result else None,
-            fatal=result.summary.get("fatal", 0) if result else 1,
-            errors=result.summary.get("errors", 0) if result else 0,
-            warnings=result.summary.get("warnings", 0) if result else 0,
-            events_sha256=events_sha, result_sha256=result_sha, **counts)
-        return _commit(store, work, la, y.label, fields, result)
 
 
-def _spec(version: str) -> Any:
+def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
+                      period_end: date | None, actor: str, spec_version: str,
+                      step: Callable[[str], None]) -> SubmitOutcome:
+    from cld.ingest import UnreadableFile
     from cld.spec import load_spec
+    from cld.store.models import Submission
+    from cld.validation import validate
+    from cld.validation.engine import connect
 
-    return load_spec(version)
+    y = parse_year(year)
+    step("Copying the file into the store")
+    try:
+        sha, size = copy_with_sha256(src, work / original_name(src.name))
+    except OSError as exc:
+        raise StoreError(os_message(exc, f"copy {src} into the store")) from None
+    crash_point("staged")
+    same = _same_as_latest(store, la, year, sha, period_end, spec_version)
+    if same is not None:
+        with store.write_lock():
+            return _duplicate(store, same, actor, src.name)
+
+    arrived = datetime.now(UTC).date()
+    con = connect()
+    spill = work / "duckdb.tmp"  # DuckDB spills here, not into the current folder
+    con.execute(f"SET temp_directory = {sql_str(str(spill))}")
+    reason = ""
+    result: ValidationResult | None = None
+    try:
+        result = validate(work / original_name(src.name), la_code=la,
+                          period_start=_ddmmyyyy(y.start),
+                          period_end=_ddmmyyyy(period_end) if period_end else None,
+                          spec_version=spec_version, con=con, display_name=src.name,
+                          progress=step, keep_typed=True)
+    except UnreadableFile as exc:
+        reason = f"the file cannot be read: {exc}"
+    stated_start = stated_end = None
+    if result is not None:
+        s = result.summary
+        stated_start = _iso_date(s.get("stated_period_start"))
+        stated_end = period_end or _iso_date(s.get("stated_period_end"))
+        reason = _rejection(s, la, y.label, y.start, y.end, stated_start, stated_end)
+    accepted = not reason
+    fields: dict[str, Any] = {}
+    notes: list[str] = []
+    step("Saving the data-quality result")
+    save_result(work, result, reason)
+    if accepted:
+        assert result is not None
+        step("Writing the normalised events")
+        present = set(result.summary.get("present_items", []))
+        written = write_events(con, load_spec(spec_version), present, work / "events.parquet")
+        fields.update(keys_from_reference=written.keys_from_reference,
+                      keys_derived=written.keys_derived)
+        derived = derived_period(con, arrived, present)
+        if derived:
+            fields.update(derived_start=derived[0], derived_end=derived[1])
+        notes = _period_notes(y.start, stated_end, derived)
+    con.close()
+    shutil.rmtree(spill, ignore_errors=True)
+    crash_point("written")
+    fsync_tree(work)
+    make_read_only(work)
+    checksums = {f"{name}_sha256": sha256_file(work / f"{name}.{ext}")
+                 for name, ext in (("events", "parquet"), ("result", "json"),
+                                   ("issues", "parquet")) if (work / f"{name}.{ext}").exists()}
+    s = result.summary if result else {}
+    fields.update(
+        status=Submission.ACCEPTED if accepted else Submission.REJECTED, submitted_by=actor,
+        filename=src.name, size=size, sha256=sha, spec_version=spec_version,
+        requested_period_end=period_end, stated_start=stated_start, stated_end=stated_end,
+        period_note="\n".join(notes), rejection_reason=reason, rows=s.get("rows") or 0,
+        people=s.get("people"), fatal=s.get("fatal", 0) if result else 1,
+        errors=s.get("errors", 0), warnings=s.get("warnings", 0), **checksums)
+    return _commit(store, work, la, year, fields, result, notes)
+
+
+def _rejection(s: dict[str, Any], la: str, year: str, start: date, end: date,
+               stated_start: date | None, stated_end: date | None) -> str:
+    """Why a readable file cannot be a version of `la`'s `year` ('' when it can)."""
+    if s.get("fatal"):
+        return (f"{s['fatal']} structural problem(s) (fatal issues in the report), e.g. a "
+                "mandatory column is missing")
+    stated_la = s.get("stated_la_code")
+    if stated_la and stated_la != la:
+        return f"the file's LA Code is {stated_la}, not {la}: is this the right file?"
+    if stated_start != start:
+        return (f"the file's Reporting Period Start Date is "
+                f"{s.get('stated_period_start') or 'missing'}: submissions are cumulative from "
+                f"{_ddmmyyyy(start)} for {year}")
+    if stated_end is None or not start < stated_end <= end:
+        return f"the reporting period end {_ddmmyyyy(stated_end)} is not within {year}"
+    return ""
+
+
+def _locked(store: Store, year: str) -> bool:
+    from cld.store.models import ReportingYear
+
+    row = ReportingYear.objects.using(store.alias).filter(label=year).first()
+    return bool(row is not None and row.locked)
 
 
 def _latest(store: Store, la: str, year: str) -> Any:
     from cld.store.models import Submission
 
-    return (Submission.objects.using(store.alias).filter(la_id=la, year__label=year)
-            .order_by("-version").first())
+    return (Submission.objects.using(store.alias).select_related("year")
+            .filter(la_id=la, year__label=year).order_by("-version").first())
 
 
-def _refusal(store: Store, la: str, year: str, actor: str, filename: str) -> SubmitOutcome | None:
-    from cld.store.models import ReportingYear
+def _same_as_latest(store: Store, la: str, year: str, sha: str, period_end: date | None,
+                    spec_version: str) -> Any:
+    """The latest version when this is the same submission again: same bytes, same
+    --period-end, same specification (a changed option is a new submission)."""
+    last = _latest(store, la, year)
+    if (last is not None and last.sha256 == sha and last.requested_period_end == period_end
+            and last.spec_version == spec_version):
+        return last
+    return None
 
-    row = ReportingYear.objects.using(store.alias).filter(label=year).first()
-    if row is None or not row.locked:
-        return None
-    with store.write_lock():
-        audit.append(store.alias, actor, "refuse", la_code=la, year=year, file=filename,
-                     reason="year locked")
+
+def _refuse(store: Store, la: str, year: str, actor: str, filename: str) -> SubmitOutcome:
+    """Call under the write lock."""
+    audit.append(store.alias, actor, "refuse", la_code=la, year=year, file=filename,
+                 reason="year locked")
     return SubmitOutcome("refused", f"{year} is locked for annual reporting: the submission "
                          f"was refused and nothing was stored. A processor can reopen the year "
                          f"with `cld reopen-year {year} --reason ...`.")
 
 
 def _duplicate(store: Store, same: Any, actor: str, filename: str) -> SubmitOutcome:
-    with store.write_lock():
-        audit.append(store.alias, actor, "duplicate", la_code=same.la_id, year=same.year.label,
-                     file=filename, sha256=same.sha256, same_as=same.pk)
+    """Call under the write lock."""
+    audit.append(store.alias, actor, "duplicate", la_code=same.la_id, year=same.year.label,
+                 file=filename, sha256=same.sha256, same_as=same.pk)
     when = same.received_at.strftime("%d/%m/%Y %H:%M")
+    why = f": {same.rejection_reason}" if same.status == "rejected" else ""
     return SubmitOutcome("duplicate", f"identical to version {same.version} ({same.status}, "
-                         f"received {when} UTC): no new version was stored.", same)
+                         f"received {when} UTC{why}): no new version was stored.", same)
 
 
 def _period_notes(start: date, stated_end: date | None,
@@ -217,67 +255,56 @@ def _period_notes(start: date, stated_end: date | None,
 
 
 def _commit(store: Store, work: Path, la: str, year: str, fields: dict[str, Any],
-            result: ValidationResult | None) -> SubmitOutcome:
+            result: ValidationResult | None, notes: list[str]) -> SubmitOutcome:
+    """Under the write lock, in one transaction: number the version, insert its row and
+    audit event, move its folder into place. An error before the commit moves the folder
+    back (the staging folder is then removed); a crash leaves a folder `recover` sets aside."""
     from cld.store.models import Submission
 
-    dest: Path | None = None
-    try:
-        with store.write_lock():
-            refused = _locked_now(store, year)
-            if refused:
-                raise StoreError(refused)
-            y = store.year(year, create=True)
-            last = _latest(store, la, year)
-            if last is not None and last.sha256 == fields["sha256"]:  # raced with a twin
-                return SubmitOutcome("duplicate", f"identical to version {last.version}: no "
-                                     "new version was stored.", last)
-            prev = (Submission.objects.using(store.alias)
-                    .filter(la_id=la, year=y, status=Submission.ACCEPTED)
-                    .order_by("-version").first())
-            version = 1 if last is None else last.version + 1
-            accepted = fields["status"] == Submission.ACCEPTED
-            rel = f"submissions/{la}/{parse_year(year).slug}/{work.name}"
-            sub = Submission(la_id=la, year=y, version=version, folder=rel,
-                             supersedes=prev if accepted else None, **fields)
-            sub.save(using=store.alias)
-            audit.append(store.alias, fields["submitted_by"], "submit" if accepted else "reject",
-                         la_code=la, year=year, submission=sub.pk, version=version,
-                         file=fields["filename"], sha256=fields["sha256"],
-                         events_sha256=fields["events_sha256"],
-                         result_sha256=fields["result_sha256"], rows=fields["rows"],
-                         errors=fields["errors"], reason=fields["rejection_reason"])
-            try:
-                store.path(rel).parent.mkdir(parents=True, exist_ok=True)
-                work.rename(store.path(rel))
-                dest = store.path(rel)
-                fsync_dir(dest.parent)
-            except OSError as exc:
-                raise StoreError(os_message(exc, "move the submission into place")) from None
+    with store.write_lock():
+        if _locked(store, year):  # locked while the file was being checked
+            return _refuse(store, la, year, fields["submitted_by"], fields["filename"])
+        y = store.year(year, create=True)
+        same = _same_as_latest(store, la, year, fields["sha256"],
+                               fields["requested_period_end"], fields["spec_version"])
+        if same is not None:  # an identical submission committed meanwhile
+            return _duplicate(store, same, fields["submitted_by"], fields["filename"])
+        last = _latest(store, la, year)
+        prev = (Submission.objects.using(store.alias)
+                .filter(la_id=la, year=y, status=Submission.ACCEPTED)
+                .order_by("-version").first())
+        version = 1 if last is None else last.version + 1
+        accepted = fields["status"] == Submission.ACCEPTED
+        rel = f"submissions/{la}/{parse_year(year).slug}/{work.name}"
+        sub = Submission(la_id=la, year=y, version=version, folder=rel,
+                         received_at=datetime.now(UTC),
+                         supersedes=prev if accepted else None, **fields)
+        sub.save(using=store.alias)
+        audit.append(store.alias, fields["submitted_by"], "submit" if accepted else "reject",
+                     la_code=la, year=year, submission=sub.pk, version=version,
+                     file=fields["filename"], sha256=fields["sha256"],
+                     events_sha256=fields.get("events_sha256", ""),
+                     result_sha256=fields.get("result_sha256", ""),
+                     issues_sha256=fields.get("issues_sha256", ""), rows=fields["rows"],
+                     errors=fields["errors"], reason=fields["rejection_reason"])
+        dest = store.path(rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        work.rename(dest)
+        try:
+            fsync_dir(dest.parent)
             crash_point("moved")
-    except BaseException:
-        if dest is not None and dest.exists():
+        except BaseException:
             dest.rename(work)  # not committed: back to staging, which removes it
-        raise
+            raise
     crash_point("committed")
-    kind = fields["status"]
-    if kind == Submission.ACCEPTED:
+    if accepted:
         msg = (f"accepted as version {version} of {la} {year}"
                + (f", superseding version {prev.version}" if prev else "")
                + f": {fields['rows']:,} rows, {fields['errors']:,} errors, "
                f"{fields['warnings']:,} warnings.")
     else:
         msg = f"rejected (stored as version {version}): {fields['rejection_reason']}."
-    return SubmitOutcome(kind, msg, sub, result,
-                         [n for n in fields["period_note"].split("\n") if n])
-
-
-def _locked_now(store: Store, year: str) -> str | None:
-    from cld.store.models import ReportingYear
-
-    row = ReportingYear.objects.using(store.alias).filter(label=year).first()
-    if row is not None and row.locked:
-        return f"{year} was locked while the file was being checked: nothing was stored."
-    return None
+    return SubmitOutcome("accepted" if accepted else "rejected", msg, sub, result, notes)
 
 
 def submission_info(sub: Any) -> dict[str, Any]:

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator
 
 from cld.store.files import StoreError
 from cld.years import Period, Year
 from cld.years import parse_year as _parse_year
+
+LONDON = ZoneInfo("Europe/London")  # days (deadlines, "as of" dates) are English days
+
+
+def local_day(moment: datetime) -> date:
+    """The day in England of a UTC moment."""
+    return moment.astimezone(LONDON).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last microsecond of `day` in England, as an aware datetime."""
+    return datetime.combine(day + timedelta(days=1), time(), LONDON) - timedelta(microseconds=1)
 
 
 def parse_year(text: str) -> Year:
@@ -35,16 +48,30 @@ class Deadlines(BaseModel):
     @field_validator("year_end_day")
     @classmethod
     def _day_month(cls, v: str) -> str:
-        if not re.fullmatch(r"\d{2}/\d{2}", v):
-            raise ValueError("year_end_day must be dd/mm, e.g. 30/06")
+        try:
+            datetime.strptime(f"{v}/2001", "%d/%m/%Y")
+        except ValueError:
+            raise ValueError(f"year_end_day {v!r} is not a day of the year as dd/mm, "
+                             "e.g. 30/06") from None
+        return v
+
+    @field_validator("dates")
+    @classmethod
+    def _dates(cls, v: dict[str, str]) -> dict[str, str]:
+        for key, day in v.items():
+            if not re.fullmatch(r"\d{4}/\d{2} Q[1-4]", key):
+                raise ValueError(f"deadline {key!r}: name a period like '2020/21 Q2'")
+            try:
+                datetime.strptime(day, "%d/%m/%Y")
+            except ValueError:
+                raise ValueError(f"deadline {key!r}: {day!r} is not a date dd/mm/yyyy") \
+                    from None
         return v
 
     def due(self, year: Year, period: Period) -> date:
         fixed = self.dates.get(f"{year.label} {period.name}")
         if fixed:
-            d, m, y = (int(x) for x in fixed.split("/"))
-            return date(y, m, d)
+            return datetime.strptime(fixed, "%d/%m/%Y").date()
         if period.end == year.end:
-            d, m = (int(x) for x in self.year_end_day.split("/"))
-            return date(year.end.year, m, d)
+            return datetime.strptime(f"{self.year_end_day}/{year.end.year}", "%d/%m/%Y").date()
         return period.end + timedelta(weeks=self.weeks_after_period_end)
