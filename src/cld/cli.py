@@ -292,11 +292,14 @@ def demo(
 
 def _demo_store(folder: Path, people: int) -> None:
     """The processor's quarter: cumulative files of two LAs into a store, then the dataset."""
+    import shutil
+
     from cld.store import Store, export_dataset, submit
     from cld.synth import generate, write_submission
     from cld.synth.series import cut
     from cld.years import parse_year
 
+    shutil.rmtree(folder / "store", ignore_errors=True)  # the demo's own store, made afresh
     store = Store.open(folder / "store")
     out.rule("The submissions store")
     for la, seed in (("503", 1), ("318", 2)):
@@ -307,7 +310,7 @@ def _demo_store(folder: Path, people: int) -> None:
             write_submission(cut(full, end.end), path)
             with err.status(f"Submitting {path.name}…"):
                 o = submit(store, path, la, "2020/21", by="demo")
-            out.print(f"{path.name}: [bold]{o.kind}[/] {o.message}", highlight=False)
+            out.print(f"{path.name}: [bold]{o.kind}:[/] {o.message}", highlight=False)
     ex = export_dataset(store, "2020/21", folder / "dataset-2020-21.parquet", by="demo")
     out.print(f"Consolidated dataset: [bold]{ex.path}[/] ({ex.rows:,} events from "
               f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "

@@ -55,3 +55,20 @@ def series(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
             write_submission(cut(full, end), path)
             out[la].append(path)
     return out
+
+
+def edit_column(src: Path, dest: Path, column: str, value: str | None) -> Path:
+    """A copy of CSV `src` with `column` set to `value` on every row (None: column removed).
+    Synthetic files have no quoted commas, so a plain split is enough."""
+    lines = src.read_text().splitlines()
+    k = lines[0].split(",").index(column)
+    out = []
+    for n, line in enumerate(lines):
+        cells = line.split(",")
+        if value is None:
+            del cells[k]
+        elif n:
+            cells[k] = value
+        out.append(",".join(cells))
+    dest.write_text("\n".join(out) + "\n")
+    return dest

@@ -12,7 +12,7 @@ from cld.store import Store, StoreError, submit
 from cld.store.files import sha256_file
 from cld.store.models import AuditEvent, Submission
 from cld.store.results import load_result
-from tests.store.conftest import YEAR
+from tests.store.conftest import YEAR, edit_column
 
 
 def _rows(store: Store, sub: Submission) -> list[tuple]:
@@ -94,12 +94,7 @@ def test_later_submission_supersedes(store: Store, series: dict) -> None:
 
 def test_missing_mandatory_column_is_rejected_but_kept(store: Store, tmp_path: Path,
                                                        series: dict) -> None:
-    lines = series["503"][0].read_text().splitlines()
-    header = lines[0].split(",")
-    drop = header.index("Event Type")
-    path = tmp_path / "no-event-type.csv"
-    path.write_text("\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != drop)
-                              for line in lines) + "\n")
+    path = edit_column(series["503"][0], tmp_path / "no-event-type.csv", "Event Type", None)
     out = submit(store, path, "503", YEAR)
     assert out.kind == "rejected" and out.exit_code == 1
     sub = out.submission
@@ -181,13 +176,8 @@ def test_xlsx_submission(store: Store, tmp_path: Path) -> None:
 def test_identical_rejected_file_stays_rejected(store: Store, tmp_path: Path,
                                                 series: dict) -> None:
     # no period end in the file: rejected; the same bytes again: still rejected (exit 1)
-    lines = series["503"][0].read_text().splitlines()
-    header = lines[0].split(",")
-    pe = header.index("Reporting Period End Date")
-    path = tmp_path / "no-end.csv"
-    path.write_text("\n".join([lines[0]] + [",".join(c if i != pe else "" for i, c in
-                                                     enumerate(line.split(",")))
-                                            for line in lines[1:]]) + "\n")
+    path = edit_column(series["503"][0], tmp_path / "no-end.csv", "Reporting Period End Date",
+                       "")
     first = submit(store, path, "503", YEAR)
     assert first.kind == "rejected" and "period end" in first.submission.rejection_reason
     again = submit(store, path, "503", YEAR)

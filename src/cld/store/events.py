@@ -77,25 +77,25 @@ def write_events(con: duckdb.DuckDBPyConnection, spec: Spec, present: set[str],
     identifying fields ('#2', '#3', ... for identical events, in row order).
     """
     norm = ", ".join(normalised_columns(spec, present))
-    items = ", ".join(q(i.id) for i in spec.items)
+    items = ", ".join(f"n.{q(i.id)}" for i in spec.items)
+    # Derived keys (and their ordinals) only for rows without a usable reference: no sort
+    # of the whole file, which keeps the rows in file order without an ORDER BY.
     con.execute(f"""
         COPY (
           WITH n AS (SELECT _row, {norm} FROM prepared_base),
-          k AS (
-            SELECT *, {_derived_key()} AS dkey,
-                   event_reference IS NOT NULL
-                   AND count(*) OVER (PARTITION BY event_reference) = 1 AS by_ref
-            FROM n),
-          o AS (
-            SELECT *, row_number() OVER (PARTITION BY by_ref, dkey ORDER BY _row) AS ord
-            FROM k)
-          SELECT _row,
-                 CASE WHEN by_ref THEN 'R:' || event_reference
-                      ELSE 'D:' || substr(dkey, 1, 20)
-                           || CASE WHEN ord > 1 THEN '#' || ord ELSE '' END END AS event_key,
-                 CASE WHEN by_ref THEN 'reference' ELSE 'derived' END AS key_source,
+          dup AS (SELECT event_reference AS r FROM n WHERE event_reference IS NOT NULL
+                  GROUP BY 1 HAVING count(*) > 1),
+          d AS (SELECT _row, dkey, row_number() OVER (PARTITION BY dkey ORDER BY _row) AS ord
+                FROM (SELECT _row, {_derived_key()} AS dkey FROM n
+                      WHERE event_reference IS NULL
+                         OR event_reference IN (SELECT r FROM dup)))
+          SELECT n._row,
+                 CASE WHEN d._row IS NULL THEN 'R:' || n.event_reference
+                      ELSE 'D:' || substr(d.dkey, 1, 20)
+                           || CASE WHEN d.ord > 1 THEN '#' || d.ord ELSE '' END END AS event_key,
+                 CASE WHEN d._row IS NULL THEN 'reference' ELSE 'derived' END AS key_source,
                  {items}
-          FROM o ORDER BY _row
+          FROM n LEFT JOIN d ON d._row = n._row
         ) TO {sql_str(str(path))} (FORMAT parquet, COMPRESSION zstd)
     """)
     row = con.execute(

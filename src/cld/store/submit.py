@@ -133,7 +133,7 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
                           period_start=_ddmmyyyy(y.start),
                           period_end=_ddmmyyyy(period_end) if period_end else None,
                           spec_version=spec_version, con=con, display_name=src.name,
-                          progress=step, keep_typed=True)
+                          progress=step)
     except UnreadableFile as exc:
         reason = f"the file cannot be read: {exc}"
     stated_start = stated_end = None
@@ -298,12 +298,13 @@ def _commit(store: Store, work: Path, la: str, year: str, fields: dict[str, Any]
             raise
     crash_point("committed")
     if accepted:
-        msg = (f"accepted as version {version} of {la} {year}"
+        msg = (f"stored as version {version} of {la} {year}"
                + (f", superseding version {prev.version}" if prev else "")
                + f": {fields['rows']:,} rows, {fields['errors']:,} errors, "
                f"{fields['warnings']:,} warnings.")
     else:
-        msg = f"rejected (stored as version {version}): {fields['rejection_reason']}."
+        msg = (f"stored as version {version} of {la} {year}, which will never count: "
+               f"{fields['rejection_reason']}.")
     return SubmitOutcome("accepted" if accepted else "rejected", msg, sub, result, notes)
 
 

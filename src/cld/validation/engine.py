@@ -203,13 +203,11 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
              period_end: str | None = None, spec_version: str = DEFAULT_VERSION,
              con: duckdb.DuckDBPyConnection | None = None,
              display_name: str | None = None,
-             progress: Callable[[str], None] | None = None,
-             keep_typed: bool = False) -> ValidationResult:
+             progress: Callable[[str], None] | None = None) -> ValidationResult:
     """Validate one submission file. Raises cld.ingest.UnreadableFile when it cannot be read.
 
     `period_start`/`period_end` are dd/mm/yyyy strings as typed by the user (already checked).
-    `keep_typed`: type the file once into table `prepared_base` (left on `con` for the
-    caller) instead of a view recomputed by each pass.
+    The views it builds (`prepared_base`, `prepared`) stay on `con` for the caller.
     """
     step = progress or (lambda _msg: None)
     spec = load_spec(spec_version)
@@ -224,8 +222,7 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
     period = Period(cli["period_start"] or _iso(modal.get("period_start")),
                     cli["period_end"] or _iso(modal.get("period_end")))
     step(f"Parsing {loaded.rows:,} rows")
-    prepare(con, spec, loaded.table, present, period, loaded.header_row + 1,
-            materialize=keep_typed)
+    prepare(con, spec, loaded.table, present, period, loaded.header_row + 1)
     sub_cols = ", ".join([q(i) for i in sub]
                          + [q(i + "__d") for i in sub if i.startswith("period")])
     con.execute("CREATE OR REPLACE TEMP TABLE submission_values AS SELECT "

@@ -109,13 +109,10 @@ def _age(dob: str, on: str) -> str:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str],
-            period: Period, first_row: int = 2, out: str = "prepared",
-            materialize: bool = False) -> None:
+            period: Period, first_row: int = 2, out: str = "prepared") -> None:
     """Create views `<out>_base` and `out` over loaded table `table`.
 
     `first_row` is the spreadsheet row of the first record (2 when the header is row 1).
-    `materialize` makes `<out>_base` a table, typed once, for callers that read it again
-    after the rules (the store writes the normalised events from it).
     """
     has_row = "_row" in {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     # XLSX tables carry their sheet row (blank rows dropped); CSV rows follow the file order.
@@ -155,8 +152,7 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
         cols.append(f"NULLIF({digits}, '') AS nhs__digits")
     body = ", ".join(cols)
     # A view: each pass computes only the columns it reads, and nothing is copied.
-    kind = "TABLE" if materialize else "VIEW"
-    con.execute(f"CREATE OR REPLACE TEMP {kind} {out}_base AS SELECT {body} FROM {table} s "
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {out}_base AS SELECT {body} FROM {table} s "
                 f"{' '.join(base_joins)}")
 
     extra: list[str] = []
