@@ -149,10 +149,14 @@ def submissions(
     if fmt == ListFmt.table:
         rows = [{"id": r["id"], "LA": r["la_code"], "v": r["version"], "status": r["status"],
                  "received (UTC)": r["received_at"][:16].replace("T", " "),
-                 "period end": r["stated_period"][1], "rows": r["rows"],
+                 "period end": _dmy(r["stated_period"][1]), "rows": r["rows"],
                  "errors": r["errors"], "warnings": r["warnings"], "file": r["file"],
                  "note": r["rejection_reason"] or r["period_note"]} for r in rows]
     _emit(rows, fmt, f"Submissions for {year}")
+
+
+def _dmy(iso: str | None) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
 
 
 def _year_label(year: str) -> str:
@@ -215,7 +219,8 @@ def dataset(
         ex = _run(export_dataset, st, label, path, as_of=when, la=la, fmt=fmt, by=by)
     rows = [{"LA": s["la_code"], "version": s["version"], "id": s["id"],
              "received (UTC)": s["received_at"][:16].replace("T", " "),
-             "period end": s["stated_period"][1], "rows": s["rows"], "errors": s["errors"]}
+             "period end": _dmy(s["stated_period"][1]), "rows": s["rows"],
+             "errors": s["errors"]}
             for s in ex.submissions]
     _emit(rows, ListFmt.table, f"Submissions that count for {label}, {ex.source}")
     out.print(f"Dataset written: [bold]{ex.path}[/] ({ex.rows:,} events from "

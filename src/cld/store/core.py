@@ -96,22 +96,27 @@ class Store:
         try:
             with self._file_lock():  # not in a transaction: SQLite migrations manage their own
                 db.migrate(self.alias)
-            with self.write_lock():
-                self._sync_register()
+            if self._missing_las():  # a write transaction only when there is work
+                with self.write_lock():
+                    self._sync_register()
         except DatabaseError as exc:
             where = db.redact(url) if url else str(self.root / "cld.sqlite3")
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StoreError(f"cannot open the database {where}: {first}") from None
 
-    def _sync_register(self) -> None:
+    def _missing_las(self) -> list[Any]:
+        """Register LAs not yet in the database."""
         from cld.spec import load_register
         from cld.store.models import LocalAuthority
 
-        reg = load_register()
         have = set(LocalAuthority.objects.using(self.alias).values_list("code", flat=True))
-        LocalAuthority.objects.using(self.alias).bulk_create(
-            [LocalAuthority(code=la.code, name=la.name, dscro=la.region)
-             for code, la in reg.items() if code not in have])
+        return [LocalAuthority(code=la.code, name=la.name, dscro=la.region)
+                for code, la in load_register().items() if code not in have]
+
+    def _sync_register(self) -> None:
+        from cld.store.models import LocalAuthority
+
+        LocalAuthority.objects.using(self.alias).bulk_create(self._missing_las())
 
     def close(self) -> None:
         db.close(self.alias)
