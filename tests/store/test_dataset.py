@@ -124,3 +124,14 @@ def test_lock_refuses_when_a_submission_arrives_meanwhile(store: Store, series: 
     monkeypatch.setattr(ds, "events_table", real)
     snap = lock_year(store, YEAR)  # tried again: both LAs are in it
     assert len(json.loads(snap.manifest)["submissions"]) == 2
+
+
+def test_store_opened_by_a_relative_path(tmp_path: Path, database: str | None, series: dict,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    st = Store.open("rel-store", database)
+    a = submit(st, series["503"][0], "503", YEAR).submission
+    ex = export_dataset(st, YEAR, Path("out.parquet"))
+    assert a.rows > 0 and ex.rows == a.rows
+    assert _count(tmp_path / "out.parquet") == a.rows
+    assert lock_year(st, YEAR).rows == a.rows

@@ -71,7 +71,7 @@ class Store:
         The database is `database`, else env CLD_DATABASE_URL, else store.yaml's
         `database`, else SQLite in the data directory.
         """
-        path = Path(root or os.environ.get("CLD_STORE") or DEFAULT_ROOT)
+        path = Path(root or os.environ.get("CLD_STORE") or DEFAULT_ROOT).absolute()
         try:
             path.mkdir(parents=True, exist_ok=True)
             for sub in ("staging", "submissions", "snapshots"):

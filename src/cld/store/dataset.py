@@ -62,7 +62,8 @@ def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
 
     if not subs:
         raise StoreError("no accepted submission counts for that year and date")
-    files = {str(store.path(s.folder) / "events.parquet"): s for s in subs}
+    # absolute paths: the engine reports `filename` as an absolute path
+    files = {str((store.path(s.folder) / "events.parquet").resolve()): s for s in subs}
     t = con.read_parquet(list(files), filename=True, union_by_name=True)
     meta = ibis.memtable(pa.table({"filename": list(files),
                                    "m_la": [s.la_id for s in files.values()],
@@ -92,6 +93,14 @@ def content_digest(t: ir.Table, spec_version: str) -> ir.StringValue:
 
 def _count(t: ir.Table) -> int:
     return int(t.count().to_pyarrow().as_py())
+
+
+def _check_rows(rows: int, subs: Sequence[Any]) -> None:
+    """The dataset holds exactly the events of the submissions it was built from."""
+    expected = sum(s.rows for s in subs)
+    if rows != expected:
+        raise StoreError(f"the dataset has {rows:,} events but its submissions hold "
+                         f"{expected:,}: nothing was written; run `cld audit verify`")
 
 
 @dataclass
@@ -142,14 +151,18 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         else:
             t.to_parquet(tmp, compression="zstd")
         rows = _count(con.read_parquet(str(tmp)) if fmt == "parquet" else t)
+        if snap is None:
+            _check_rows(rows, subs)
         sha = sha256_file(tmp)
         tmp.replace(out)
         manifest_path = out.with_name(out.name + ".manifest.json")
         manifest_path.write_text(json.dumps({
             "year": y.label, "la": la, "source": source, "rows": rows, "sha256": sha,
             "format": fmt, "submissions": subs_info}, indent=1, default=str), encoding="utf-8")
-    except (OSError, duckdb.Error) as exc:
+    except (OSError, duckdb.Error, StoreError) as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, StoreError):
+            raise
         raise StoreError(_write_error(exc, f"write {out}")) from None
     with store.write_lock():
         audit.append(store.alias, by or default_actor(), "export", year=y.label, la_code=la or "",
@@ -174,6 +187,7 @@ def lock_year(store: Store, year: str, by: str | None = None) -> Any:
         try:
             events_table(con, store, subs).to_parquet(part, compression="zstd")
             rows = _count(con.read_parquet(str(part)))
+            _check_rows(rows, subs)
             sha = sha256_file(part)
         except (OSError, duckdb.Error) as exc:
             raise StoreError(_write_error(exc, "write the year's snapshot")) from None
