@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,35 @@ def test_database_errors_are_clear(store: Store, series: dict,
         submit(store, series["503"][1], "503", YEAR)
     assert _state(store) == before
     assert list((store.root / "staging").iterdir()) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system (tmpfs), so that 'disk full' is the kernel's, not a mock."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root (CI runs as root)")
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], check=True)
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_really_full_disk(small_disk: Path, database: str | None, series: dict,
+                            tmp_path: Path) -> None:
+    from datetime import date
+
+    from cld.synth import generate, write_submission
+
+    st = Store.open(small_disk / "store", database)
+    assert submit(st, series["503"][0], "503", YEAR).kind == "accepted"
+    before = _state(st)
+    big = tmp_path / "big.csv"  # ~6 MB: cannot fit
+    write_submission(generate("503", date(2020, 4, 1), date(2020, 6, 30), people=6000), big)
+    assert big.stat().st_size > 3_000_000
+    with pytest.raises(StoreError, match="the disk is full.*Nothing was stored"):
+        submit(st, big, "503", YEAR)
+    assert _state(st) == before
+    assert list((st.root / "staging").iterdir()) == []
+    assert verify_files(st) == [] and verify(st.alias).ok
+    assert submit(st, series["503"][1], "503", YEAR).kind == "accepted"  # still works
