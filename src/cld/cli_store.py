@@ -31,11 +31,12 @@ class ListFmt(StrEnum):
     json = "json"
 
 
-def _open(store: Path | None, database: str | None) -> Any:
+def _open(store: Path | None, database: str | None, create: bool = False) -> Any:
+    """The store; only `cld submit` creates one where there is none."""
     from cld.store import Store, StoreError
 
     try:
-        st = Store.open(store, database)
+        st = Store.open(store, database, create=create)
     except StoreError as exc:
         raise _fail(str(exc)) from None
     for note in st.recovered:
@@ -108,7 +109,7 @@ def submit(
     from cld.store import submit as run
 
     pe = _date(period_end, "--period-end")
-    st = _open(store, database)
+    st = _open(store, database, create=True)
     with err.status("Submitting…") as status:
         outcome = _run(run, st, file, la, year, period_end=pe, by=by,
                        progress=lambda m: status.update(f"{m}…"))
@@ -149,8 +150,9 @@ def submissions(
     if fmt == ListFmt.table:
         rows = [{"id": r["id"], "LA": r["la_code"], "v": r["version"], "status": r["status"],
                  "received (UTC)": r["received_at"][:16].replace("T", " "),
-                 "period end": _dmy(r["stated_period"][1]), "rows": r["rows"],
-                 "errors": r["errors"], "warnings": r["warnings"], "file": r["file"],
+                 "period end": _dmy(r["stated_end"]), "rows": r["rows"],
+                 "fatal": r["fatal"], "errors": r["errors"], "warnings": r["warnings"],
+                 "file": r["file"],
                  "note": r["rejection_reason"] or r["period_note"]} for r in rows]
     _emit(rows, fmt, f"Submissions for {year}")
 
@@ -219,12 +221,12 @@ def dataset(
         ex = _run(export_dataset, st, label, path, as_of=when, la=la, fmt=fmt, by=by)
     rows = [{"LA": s["la_code"], "version": s["version"], "id": s["id"],
              "received (UTC)": s["received_at"][:16].replace("T", " "),
-             "period end": _dmy(s["stated_period"][1]), "rows": s["rows"],
+             "period end": _dmy(s["stated_end"]), "rows": s["rows"],
              "errors": s["errors"]}
             for s in ex.submissions]
     _emit(rows, ListFmt.table, f"Submissions that count for {label}, {ex.source}")
     out.print(f"Dataset written: [bold]{ex.path}[/] ({ex.rows:,} events from "
-              f"{len(ex.submissions)} LAs; sha256 {ex.sha256[:16]}…; manifest beside it)",
+              f"{len(ex.submissions)} LA(s); sha256 {ex.sha256[:16]}…; manifest beside it)",
               highlight=False)
 
 
@@ -238,8 +240,19 @@ def lock_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
     st = _open(store, database)
     with err.status("Freezing the consolidated dataset…"):
         snap = _run(run, st, year, by=by)
-    out.print(f"{snap.year.label} locked: snapshot {snap.number}, {snap.rows:,} events, "
-              f"sha256 {snap.sha256[:16]}… ({snap.path})", highlight=False)
+    subs = json.loads(snap.manifest)["submissions"]
+    out.print(f"{snap.year.label} locked: snapshot {snap.number}, {snap.rows:,} events from "
+              f"{len(subs)} LA(s), sha256 {snap.sha256[:16]}… ({snap.path})", highlight=False)
+    from cld.spec import load_register
+
+    missing = len(load_register()) - len(subs)
+    short = [s["la_code"] for s in subs if s["stated_end"] != str(snap.year.end)]
+    if missing:
+        out.print(f"[yellow]note:[/] {missing} LA(s) of the register have no accepted "
+                  "submission in it (see `cld status`).", highlight=False)
+    if short:
+        out.print(f"[yellow]note:[/] the versions of {', '.join(short)} end before "
+                  f"{snap.year.end:%d/%m/%Y}.", highlight=False)
 
 
 @app.command("reopen-year")
@@ -307,7 +320,7 @@ def audit_verify(
 
 @audit_app.command("list")
 def audit_list(
-    limit: Annotated[int, typer.Option(help="The latest N events.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="The latest N events.")] = 50,
     fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.table,
     store: StoreOpt = None, database: DbOpt = None,
 ) -> None:
@@ -316,7 +329,7 @@ def audit_list(
 
     st = _open(store, database)
     evs = list(AuditEvent.objects.using(st.alias).order_by("-seq")[:limit])[::-1]
-    rows = [{"seq": e.seq, "at": e.at[:19].replace("T", " "), "who": e.actor,
+    rows = [{"seq": e.seq, "at (UTC)": e.at[:19].replace("T", " "), "who": e.actor,
              "action": e.action, "LA": e.la_code, "year": e.year,
              "details": e.details if fmt != ListFmt.json else json.loads(e.details),
              "hash": e.hash[:12] if fmt == ListFmt.table else e.hash} for e in evs]

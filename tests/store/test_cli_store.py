@@ -103,3 +103,31 @@ def test_clear_errors_not_tracebacks(tmp_path: Path, database: str | None) -> No
     assert code == 2 and "no submission 42" in out
     code, out = cld(st, database, "reopen-year", YEAR, "--reason", "x")
     assert code == 2 and "nothing has been submitted" in out
+
+
+def test_read_commands_do_not_create_a_store(tmp_path: Path, database: str | None) -> None:
+    missing = tmp_path / "typo"
+    for args in (["status", "--year", YEAR], ["submissions", "--year", YEAR],
+                 ["dataset", "--year", YEAR], ["audit", "verify"]):
+        code, out = cld(missing, database, *args)
+        assert code == 2 and "there is no store at" in out, (args, out)
+    assert not missing.exists()
+
+
+def test_small_mistakes(tmp_path: Path, database: str | None, series: dict) -> None:
+    st = tmp_path / "store"
+    code, out = cld(st, database, "submit", str(tmp_path), "--la", "503", "--year", YEAR)
+    assert code == 2 and "is not a file" in out
+    code, out = cld(st, database, "submit", str(series["503"][0]), "--la", "503", "--year",
+                    YEAR)
+    assert code == 0 and "(submission 1)" in out
+    code, out = cld(st, database, "dataset", "--year", YEAR, "--la", "999")
+    assert code == 2 and "not an LA code" in out
+    code, out = cld(st, database, "audit", "list", "--limit", "-1")
+    assert code == 2 and "Traceback" not in out
+    code, out = cld(st, database, "submissions", "--year", YEAR, "--format", "csv")
+    header = out.splitlines()[0].split(",")
+    assert "stated_end" in header and "[" not in out
+    code, out = cld(st, database, "lock-year", YEAR)
+    assert code == 0 and "150 LA(s) of the register have no accepted submission" in out
+    assert "the versions of 503 end before 31/03/2021" in out

@@ -62,3 +62,12 @@ def test_deadlines_configurable() -> None:
     assert d2.due(y, q[3]) == date(2021, 7, 15)
     assert y.quarter_of(date(2021, 1, 31)) == "Q4" and y.quarter_of(date(2020, 4, 1)) == "Q1"
     assert y.quarter_of(date(2021, 4, 1)) is None
+
+
+def test_an_earlier_quarter_covered_by_a_later_file(store: Store, series: dict) -> None:
+    submit(store, series["503"][1], "503", YEAR)  # the first file is the Q2 one
+    rows = {r.la_code: r for r in tracker(store, YEAR, today=date(2020, 12, 1))}
+    q1, q2 = rows["503"].periods[:2]
+    assert q1.version is None and q1.covered_by == 1
+    assert q1.text == "late: not submitted; covered by v1"
+    assert q2.version == 1

@@ -215,3 +215,19 @@ def test_year_locked_while_the_file_was_checked(store: Store, series: dict,
     assert AuditEvent.objects.using(store.alias).filter(action="refuse").count() == 1
     assert list((store.root / "staging").iterdir()) == []
     assert list((store.root / "submissions").glob("503/*/*")) == []
+
+
+def test_same_period_end_given_or_read_is_the_same_submission(store: Store,
+                                                              series: dict) -> None:
+    q2 = series["503"][1]
+    first = submit(store, q2, "503", YEAR, period_end=date(2020, 9, 30))  # the file's own
+    again = submit(store, q2, "503", YEAR)
+    assert again.kind == "duplicate" and again.submission.pk == first.submission.pk
+    other = submit(store, q2, "503", YEAR, period_end=date(2020, 12, 31))
+    assert other.kind == "accepted" and other.submission.version == 2
+
+
+def test_fatal_rejection_names_the_problem(store: Store, tmp_path: Path, series: dict) -> None:
+    path = edit_column(series["503"][0], tmp_path / "x.csv", "Event Start Date", None)
+    out = submit(store, path, "503", YEAR)
+    assert out.kind == "rejected" and "Event Start Date" in out.submission.rejection_reason

@@ -65,13 +65,18 @@ class Store:
 
     # --- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, root: str | Path | None = None, database: str | None = None) -> Store:
-        """Open (creating if needed) the store at `root` (env CLD_STORE, else ./cld-store).
+    def open(cls, root: str | Path | None = None, database: str | None = None,
+             create: bool = True) -> Store:
+        """Open the store at `root` (env CLD_STORE, else ./cld-store); a new one is created
+        there when `create` (else a missing store is an error: a mistyped path).
 
         The database is `database`, else env CLD_DATABASE_URL, else store.yaml's
         `database`, else SQLite in the data directory.
         """
         path = Path(root or os.environ.get("CLD_STORE") or DEFAULT_ROOT).absolute()
+        if not create and not (path / "submissions").is_dir():
+            raise StoreError(f"there is no store at {path} (check --store or CLD_STORE; "
+                             "`cld submit` creates one)")
         try:
             path.mkdir(parents=True, exist_ok=True)
             for sub in ("staging", "submissions", "snapshots"):

@@ -24,7 +24,7 @@ from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
 from cld.store.files import StoreError, engine_message, fsync_dir, os_message, sha256_file
 from cld.store.submit import submission_info
-from cld.store.years import end_of_day, parse_year
+from cld.store.years import LONDON, end_of_day, parse_year
 
 # Leading columns of the consolidated dataset (then the data items, LA Code excepted).
 LEAD = ("la_code", "submission_id", "submission_version", "event_key", "key_source",
@@ -61,7 +61,8 @@ def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
     from cld.spec import load_spec
 
     if not subs:
-        raise StoreError("no accepted submission counts for that year and date")
+        raise StoreError("no accepted submission counts (nothing accepted, or nothing by "
+                         "the --as-of date)")
     # absolute paths: the engine reports `filename` as an absolute path
     files = {str((store.path(s.folder) / "events.parquet").resolve()): s for s in subs}
     t = con.read_parquet(list(files), filename=True, union_by_name=True)
@@ -122,6 +123,11 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
     """
     from cld.store.models import YearSnapshot
 
+    if la is not None:
+        from cld.spec import load_register
+
+        if la not in load_register():
+            raise StoreError(f"{la!r} is not an LA code in the register (see `cld las`)")
     y = store.year(year)
     con = ibis.duckdb.connect()
     snap = None
@@ -140,7 +146,7 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         subs = counting(store, year, moment, la)
         t = events_table(con, store, subs)
         subs_info = [submission_info(s) for s in subs]
-        source = f"as of {moment:%d/%m/%Y %H:%M:%S} UTC"
+        source = f"as of {moment.astimezone(LONDON):%d/%m/%Y %H:%M:%S %Z}"
     if fmt not in {"csv", "parquet"}:
         raise StoreError(f"unknown format {fmt!r}: choose parquet or csv")
     tmp = out.with_name(out.name + ".part")

@@ -7,6 +7,7 @@ PostgreSQL when a URL is configured); migrations are applied when a store is ope
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -36,8 +37,8 @@ def database_settings(url: str | None, sqlite_path: str) -> dict[str, Any]:
     """Django DATABASES entry for `url` (postgresql://user:pw@host:port/name) or SQLite."""
     if not url or url.startswith("sqlite"):
         name = sqlite_path
-        if url and url.startswith("sqlite:///"):
-            name = url[len("sqlite:///"):]
+        if url and url.startswith("sqlite:///"):  # relative paths: from the store folder
+            name = str(Path(sqlite_path).parent / url[len("sqlite:///"):])
         # A generous timeout: writers are serialised by the store lock anyway.
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": name,
                 "OPTIONS": {"timeout": 60, "transaction_mode": "IMMEDIATE"}}

@@ -19,11 +19,13 @@ class PeriodState:
     version: int | None = None
     errors: int | None = None
     received: str | None = None
+    covered_by: int | None = None  # a later accepted version (cumulative: it holds this too)
 
     @property
     def text(self) -> str:
         if self.version is None:
-            return "late: not submitted" if self.late else f"due {self.due}"
+            text = "late: not submitted" if self.late else f"due {self.due}"
+            return text + (f"; covered by v{self.covered_by}" if self.covered_by else "")
         errs = f", {self.errors:,} errors" if self.state == "accepted" else ""
         return f"v{self.version} {self.state}{errs}" + (" (late)" if self.late else "")
 
@@ -77,7 +79,10 @@ def tracker(store: Store, year: str, today: date | None = None) -> list[LaStatus
                                            f"{local_day(s.received_at):%d/%m/%Y}"))
             else:
                 state = "not submitted" if today >= p.end else "not due"
-                periods.append(PeriodState(p.name, f"{due:%d/%m/%Y}", state, today > due))
+                later = [s for s in mine if s.status == "accepted" and s.stated_end
+                         and s.stated_end > p.end]
+                periods.append(PeriodState(p.name, f"{due:%d/%m/%Y}", state, today > due,
+                                           covered_by=later[0].version if later else None))
         if mine:
             last = mine[-1]
             latest = (f"v{last.version} {last.status} {local_day(last.received_at):%d/%m/%Y}"

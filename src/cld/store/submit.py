@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.compute as pc
 
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
@@ -84,8 +85,10 @@ def submit(store: Store, file: str | Path, la: str, year: str, *,
     if period_end is not None and not y.start < period_end <= y.end:
         raise StoreError(f"--period-end {_ddmmyyyy(period_end)} is not within {y.label} "
                          f"({_ddmmyyyy(y.start)} to {_ddmmyyyy(y.end)})")
-    if not src.is_file():
+    if not src.exists():
         raise StoreError(f"{src}: no such file")
+    if not src.is_file():
+        raise StoreError(f"{src} is not a file (give the submission's CSV or XLSX file)")
     if _locked(store, y.label):
         with store.write_lock():
             return _refuse(store, la, y.label, actor, src.name)
@@ -141,7 +144,8 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
         s = result.summary
         stated_start = _iso_date(s.get("stated_period_start"))
         stated_end = period_end or _iso_date(s.get("stated_period_end"))
-        reason = _rejection(s, la, y.label, y.start, y.end, stated_start, stated_end)
+        reason = _rejection(s, _fatal_summary(result), la, y.label, y.start, y.end,
+                            stated_start, stated_end)
     accepted = not reason
     fields: dict[str, Any] = {}
     notes: list[str] = []
@@ -177,15 +181,21 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     return _commit(store, work, la, year, fields, result, notes)
 
 
-def _rejection(s: dict[str, Any], la: str, year: str, start: date, end: date,
-               stated_start: date | None, stated_end: date | None) -> str:
+def _fatal_summary(result: ValidationResult) -> str:
+    """The fatal issues in a few words, e.g. 'Mandatory column missing: Event Type'."""
+    issues = result.issues
+    fatal = issues.filter(pc.equal(issues["severity"], "fatal")).slice(0, 3).to_pylist()
+    return "; ".join(str(r["message"]) for r in fatal) or "see the report"
+
+
+def _rejection(s: dict[str, Any], fatal_summary: str, la: str, year: str, start: date,
+               end: date, stated_start: date | None, stated_end: date | None) -> str:
     """Why a readable file cannot be a version of `la`'s `year` ('' when it can)."""
     if s.get("fatal"):
-        return (f"{s['fatal']} structural problem(s) (fatal issues in the report), e.g. a "
-                "mandatory column is missing")
+        return f"{s['fatal']} structural problem(s): {fatal_summary}"
     stated_la = s.get("stated_la_code")
     if stated_la and stated_la != la:
-        return f"the file's LA Code is {stated_la}, not {la}: is this the right file?"
+        return f"the file's LA Code is {stated_la}, not {la} (is this the right file?)"
     if stated_start != start:
         return (f"the file's Reporting Period Start Date is "
                 f"{s.get('stated_period_start') or 'missing'}: submissions are cumulative from "
@@ -212,12 +222,22 @@ def _latest(store: Store, la: str, year: str) -> Any:
 def _same_as_latest(store: Store, la: str, year: str, sha: str, period_end: date | None,
                     spec_version: str) -> Any:
     """The latest version when this is the same submission again: same bytes, same
-    --period-end, same specification (a changed option is a new submission)."""
+    specification, and the same period end in effect (--period-end, else the file's)."""
     last = _latest(store, la, year)
-    if (last is not None and last.sha256 == sha and last.requested_period_end == period_end
-            and last.spec_version == spec_version):
-        return last
-    return None
+    if last is None or last.sha256 != sha or last.spec_version != spec_version:
+        return None
+    if period_end is None:  # the file's own end, which the same bytes share with `last`
+        period_end = _iso_date(_stated_in_file(store, last))
+    return last if period_end == last.stated_end else None
+
+
+def _stated_in_file(store: Store, sub: Any) -> str | None:
+    """The Reporting Period End Date the stored file itself states (dd/mm/yyyy)."""
+    try:
+        doc = json.loads((store.path(sub.folder) / "result.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return (doc.get("summary") or {}).get("stated_period_end")
 
 
 def _refuse(store: Store, la: str, year: str, actor: str, filename: str) -> SubmitOutcome:
@@ -298,12 +318,13 @@ def _commit(store: Store, work: Path, la: str, year: str, fields: dict[str, Any]
             raise
     crash_point("committed")
     if accepted:
-        msg = (f"stored as version {version} of {la} {year}"
+        msg = (f"stored as version {version} of {la} {year} (submission {sub.pk})"
                + (f", superseding version {prev.version}" if prev else "")
                + f": {fields['rows']:,} rows, {fields['errors']:,} errors, "
                f"{fields['warnings']:,} warnings.")
     else:
-        msg = (f"stored as version {version} of {la} {year}, which will never count: "
+        msg = (f"stored as version {version} of {la} {year} (submission {sub.pk}), which will "
+               f"never count: "
                f"{fields['rejection_reason']}.")
     return SubmitOutcome("accepted" if accepted else "rejected", msg, sub, result, notes)
 
@@ -314,8 +335,8 @@ def submission_info(sub: Any) -> dict[str, Any]:
         "id": sub.pk, "la_code": sub.la_id, "year": sub.year.label, "version": sub.version,
         "status": sub.status, "received_at": sub.received_at.isoformat(),
         "submitted_by": sub.submitted_by, "file": sub.filename, "size": sub.size,
-        "sha256": sub.sha256, "stated_period": [sub.stated_start, sub.stated_end],
-        "derived_period": [sub.derived_start, sub.derived_end],
+        "sha256": sub.sha256, "stated_start": sub.stated_start, "stated_end": sub.stated_end,
+        "derived_start": sub.derived_start, "derived_end": sub.derived_end,
         "period_note": sub.period_note, "rejection_reason": sub.rejection_reason,
         "rows": sub.rows, "people": sub.people, "fatal": sub.fatal, "errors": sub.errors,
         "warnings": sub.warnings, "supersedes": sub.supersedes_id,
