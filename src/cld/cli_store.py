@@ -64,7 +64,10 @@ def _emit(rows: list[dict[str, Any]], fmt: ListFmt, title: str, output: Path | N
             table.add_row(*("" if v is None else str(v) for v in r.values()))
         out.print(table)
         return
-    fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror}") from None
     try:
         if fmt == ListFmt.json:
             fh.write(json.dumps(rows, indent=1, default=str) + "\n")
