@@ -45,6 +45,8 @@ def test_latest_accepted_per_la_counts(store: Store, series: dict, tmp_path: Pat
     assert dict((c[0], c[1]) for c in cols)["event_start"] == "DATE"
     manifest = json.loads(out.with_name(out.name + ".manifest.json").read_text())
     assert {m["id"] for m in manifest["submissions"]} == {a2.pk, b1.pk}
+    assert {m["events_sha256"] for m in manifest["submissions"]} == {a2.events_sha256,
+                                                                     b1.events_sha256}
     assert manifest["sha256"] == ex.sha256
     assert AuditEvent.objects.using(store.alias).filter(action="export").count() == 1
 
