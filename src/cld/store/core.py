@@ -7,7 +7,8 @@ Layout of the data directory:
     staging/<id>/                    work in progress; removed if its owner died
     submissions/<la>/<yyyy-yy>/<id>/ original.<ext>, events.parquet, issues.parquet, result.json
     snapshots/<yyyy-yy>/             consolidated datasets frozen at lock-down
-    exports/                         default place for `cld dataset` output
+    recovered/                       what crashed operations left, set aside
+    audit.head                       the audit trail's last event (seq, hash)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cld.store import db
-from cld.store.files import StoreError, exclusive, os_message
+from cld.store.files import StoreError, exclusive, first_line, os_message
 from cld.store.years import Deadlines, Year, parse_year
 
 DEFAULT_ROOT = "cld-store"
@@ -106,8 +107,7 @@ class Store:
                     self._sync_register()
         except DatabaseError as exc:
             where = db.redact(url) if url else str(self.root / "cld.sqlite3")
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"cannot open the database {where}: {first}") from None
+            raise StoreError(f"cannot open the database {where}: {first_line(exc)}") from None
 
     def _missing_las(self) -> list[Any]:
         """Register LAs not yet in the database."""
@@ -142,9 +142,8 @@ class Store:
                             cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_KEY])
                     yield
             except DatabaseError as exc:
-                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                raise StoreError(f"the database refused the change ({first}). Nothing was "
-                                 "stored or changed.") from None
+                raise StoreError(f"the database refused the change ({first_line(exc)}). "
+                                 "Nothing was stored or changed.") from None
             self._write_audit_head()
 
     def _write_audit_head(self) -> None:
@@ -252,5 +251,4 @@ def _read_settings(root: Path) -> StoreSettings:
         where = ".".join(str(x) for x in e["loc"])
         raise StoreError(f"{f}: {where}: {e['msg']}") from None
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{f}: not a valid store settings file: "
-                         f"{str(exc).splitlines()[0]}") from None
+        raise StoreError(f"{f}: not a valid store settings file: {first_line(exc)}") from None

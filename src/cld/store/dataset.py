@@ -22,13 +22,9 @@ import pyarrow as pa
 
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
-from cld.store.files import StoreError, engine_message, fsync_dir, os_message, sha256_file
+from cld.store.files import StoreError, fsync_dir, os_message, sha256_file, write_error
 from cld.store.submit import submission_info
 from cld.store.years import LONDON, end_of_day, parse_year
-
-# Leading columns of the consolidated dataset (then the data items, LA Code excepted).
-LEAD = ("la_code", "submission_id", "submission_version", "event_key", "key_source",
-        "source_row")
 
 
 def as_of_moment(as_of: date | datetime | None) -> datetime:
@@ -57,7 +53,9 @@ def counting(store: Store, year: str, as_of: date | datetime | None = None,
 
 
 def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
-    """The events of `subs`, with the leading columns of LEAD (one scan of their files)."""
+    """The events of `subs` (one scan of their files): la_code (from the submission, not the
+    file), submission_id, submission_version, event_key, key_source, source_row, then the
+    data items (LA Code excepted)."""
     from cld.spec import load_spec
 
     if not subs:
@@ -169,7 +167,7 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         tmp.unlink(missing_ok=True)
         if isinstance(exc, StoreError):
             raise
-        raise StoreError(_write_error(exc, f"write {out}")) from None
+        raise StoreError(write_error(exc, f"write {out}")) from None
     with store.write_lock():
         audit.append(store.alias, by or default_actor(), "export", year=y.label, la_code=la or "",
                      file=out.name, sha256=sha, rows=rows, source=source,
@@ -196,7 +194,7 @@ def lock_year(store: Store, year: str, by: str | None = None) -> Any:
             _check_rows(rows, subs)
             sha = sha256_file(part)
         except (OSError, duckdb.Error) as exc:
-            raise StoreError(_write_error(exc, "write the year's snapshot")) from None
+            raise StoreError(write_error(exc, "write the year's snapshot")) from None
         crash_point("snapshot-written")
         with store.write_lock():
             y.refresh_from_db(using=store.alias)
@@ -230,10 +228,6 @@ def lock_year(store: Store, year: str, by: str | None = None) -> Any:
                 dest.rename(part)  # not committed: back to staging, which removes it
                 raise
     return snap
-
-
-def _write_error(exc: OSError | duckdb.Error, doing: str) -> str:
-    return os_message(exc, doing) if isinstance(exc, OSError) else engine_message(exc, doing)
 
 
 def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> Any:

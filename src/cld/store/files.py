@@ -37,10 +37,24 @@ def os_message(exc: OSError, doing: str) -> str:
     return f"cannot {doing}: {why}{where}. Nothing was stored or changed."
 
 
+# The files a stored submission may hold beside its upload, by the field of their checksum.
+STORED_FILES = {"result_sha256": "result.json", "issues_sha256": "issues.parquet",
+                "events_sha256": "events.parquet"}
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def engine_message(exc: Exception, doing: str) -> str:
     """A clear message for a DuckDB failure while writing (e.g. disk full)."""
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return f"cannot {doing}: {first}. Nothing was stored or changed."
+    return f"cannot {doing}: {first_line(exc)}. Nothing was stored or changed."
+
+
+def write_error(exc: Exception, doing: str) -> str:
+    """A clear message for a failed write: an OS error or the engine's."""
+    return os_message(exc, doing) if isinstance(exc, OSError) else engine_message(exc, doing)
 
 
 def original_name(filename: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cld.store.core import Store
-from cld.store.files import original_name, sha256_file
+from cld.store.files import STORED_FILES, original_name, sha256_file
 
 
 def verify_files(store: Store) -> list[str]:
@@ -22,11 +22,9 @@ def verify_files(store: Store) -> list[str]:
     for s in Submission.objects.using(store.alias).select_related("year").order_by("pk"):
         what = f"submission {s.pk} ({s.label})"
         check(f"{s.folder}/{original_name(s.filename)}", s.sha256, what)
-        check(f"{s.folder}/result.json", s.result_sha256, what)
-        if s.events_sha256:
-            check(f"{s.folder}/events.parquet", s.events_sha256, what)
-        if s.issues_sha256:
-            check(f"{s.folder}/issues.parquet", s.issues_sha256, what)
+        for field, name in STORED_FILES.items():
+            if getattr(s, field):  # rejected files have no events; unreadable, no issues
+                check(f"{s.folder}/{name}", getattr(s, field), what)
     for snap in YearSnapshot.objects.using(store.alias).select_related("year"):
         check(snap.path, snap.sha256, f"snapshot {snap.number} of {snap.year.label}")
     return problems

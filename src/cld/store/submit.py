@@ -22,15 +22,16 @@ from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
 from cld.store.events import derived_period, write_events
 from cld.store.files import (
+    STORED_FILES,
     StoreError,
     copy_with_sha256,
-    engine_message,
     fsync_dir,
     fsync_tree,
     make_read_only,
     original_name,
     os_message,
     sha256_file,
+    write_error,
 )
 from cld.store.results import save_result
 from cld.store.years import parse_year
@@ -59,11 +60,12 @@ def _ddmmyyyy(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else "?"
 
 
-def _iso_date(text: Any) -> date | None:
-    if not text:
-        return None
+def _parse_dmy(text: str | None) -> date | None:
+    """A dd/mm/yyyy date from a summary or result, None when absent or not a date."""
+    from cld.validation import parse_ddmmyyyy
+
     try:
-        return datetime.strptime(str(text), "%d/%m/%Y").date()
+        return parse_ddmmyyyy(text) if text else None
     except ValueError:
         return None
 
@@ -97,11 +99,8 @@ def submit(store: Store, file: str | Path, la: str, year: str, *,
         try:
             return _stage_and_commit(store, work, src, la, y.label, period_end, actor,
                                      spec_version, progress or (lambda _m: None))
-        except duckdb.Error as exc:
-            raise StoreError(engine_message(exc, "write the submission into the store")) \
-                from None
-        except OSError as exc:
-            raise StoreError(os_message(exc, "write the submission into the store")) from None
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(write_error(exc, "write the submission into the store")) from None
 
 
 def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
@@ -142,8 +141,8 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     stated_start = stated_end = None
     if result is not None:
         s = result.summary
-        stated_start = _iso_date(s.get("stated_period_start"))
-        stated_end = period_end or _iso_date(s.get("stated_period_end"))
+        stated_start = _parse_dmy(s.get("stated_period_start"))
+        stated_end = period_end or _parse_dmy(s.get("stated_period_end"))
         reason = _rejection(s, _fatal_summary(result), la, y.label, y.start, y.end,
                             stated_start, stated_end)
     accepted = not reason
@@ -167,9 +166,8 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     crash_point("written")
     fsync_tree(work)
     make_read_only(work)
-    checksums = {f"{name}_sha256": sha256_file(work / f"{name}.{ext}")
-                 for name, ext in (("events", "parquet"), ("result", "json"),
-                                   ("issues", "parquet")) if (work / f"{name}.{ext}").exists()}
+    checksums = {field: sha256_file(work / name) for field, name in STORED_FILES.items()
+                 if (work / name).exists()}
     s = result.summary if result else {}
     fields.update(
         status=Submission.ACCEPTED if accepted else Submission.REJECTED, submitted_by=actor,
@@ -227,7 +225,7 @@ def _same_as_latest(store: Store, la: str, year: str, sha: str, period_end: date
     if last is None or last.sha256 != sha or last.spec_version != spec_version:
         return None
     if period_end is None:  # the file's own end, which the same bytes share with `last`
-        period_end = _iso_date(_stated_in_file(store, last))
+        period_end = _parse_dmy(_stated_in_file(store, last))
     return last if period_end == last.stated_end else None
 
 
