@@ -52,7 +52,7 @@ def ingest(args: argparse.Namespace) -> None:
         subprocess.run([PY, "-m", "cld", "synth", "--la", "503", "--year", "2020/21",
                         "--people", str(people), "--defects", "0.01", "-o", str(data)],
                        check=True, stdout=subprocess.DEVNULL)
-    validate = [PY, "-c", "import sys; from cld.validation import validate; "
+    validate = [PY, "-c", "import sys; from cld.validation.engine import validate; "
                 "validate(sys.argv[1], la_code='503')", str(data)]
     times: dict[str, list[tuple[float, float]]] = {"validate": [], "submit": []}
     for n in range(args.repeat):

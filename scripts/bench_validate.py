@@ -59,7 +59,7 @@ def main() -> None:
     base = [py, "-c", "import duckdb,sys; duckdb.connect().execute("
             "\"CREATE TABLE t AS SELECT * FROM read_csv(?)\", [sys.argv[1]])", str(data)]
     full = [py, "-m", "cld.cli", "validate", str(data), "--report-dir", str(folder / "r1")]
-    lean = [py, "-c", "import sys; from cld.validation import validate; "
+    lean = [py, "-c", "import sys; from cld.validation.engine import validate; "
             "from cld.reports import write_report; r = validate(sys.argv[1]); "
             "[write_report(r, f, sys.argv[2] + '.' + f) for f in ('json', 'csv', 'html')]",
             str(data), str(folder / "r2")]

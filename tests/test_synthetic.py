@@ -18,7 +18,7 @@ from cld.synth import (
     write_manifest,
     write_submission,
 )
-from cld.validation import validate
+from cld.validation.engine import validate
 
 Y_START, Y_END = date(2020, 4, 1), date(2021, 3, 31)
 

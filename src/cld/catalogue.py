@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from cld.validation import RULES
+from cld.validation.registry import RULES
 
 FIELDS = ("code", "severity", "title", "family", "columns", "guidance", "spec_ref")
 

@@ -38,7 +38,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _date_arg(value: str | None, flag: str) -> str | None:
     if value is None:
         return None
-    from cld.validation import parse_ddmmyyyy
+    from cld.validation.engine import parse_ddmmyyyy
 
     try:
         parse_ddmmyyyy(value)
@@ -65,7 +65,7 @@ def validate(
     from cld.ingest import UnreadableFile
     from cld.reports import write_report
     from cld.spec import available_versions, load_register
-    from cld.validation import validate as run
+    from cld.validation.engine import validate as run
 
     if spec_version not in available_versions():
         raise _fail(f"--spec: unknown version {spec_version!r} "
@@ -226,7 +226,7 @@ def _year_period(year: str, period_end: str | None) -> tuple[date, date]:
         raise _fail(f"--year: {exc}") from None
     end = y.end
     if period_end:
-        from cld.validation import parse_ddmmyyyy
+        from cld.validation.engine import parse_ddmmyyyy
 
         try:
             end = parse_ddmmyyyy(period_end)
@@ -268,7 +268,7 @@ def demo(
     """The main job on the embedded default: synthesise a submission, validate it, write reports."""
     from cld.reports import write_report
     from cld.synth import generate, write_manifest, write_submission
-    from cld.validation import validate as run
+    from cld.validation.engine import validate as run
 
     folder.mkdir(parents=True, exist_ok=True)
     start, end = date(2020, 4, 1), date(2021, 3, 31)

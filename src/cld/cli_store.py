@@ -47,7 +47,7 @@ def _open(store: Path | None, database: str | None, create: bool = False) -> Any
 def _date(value: str | None, flag: str) -> date | None:
     if value is None:
         return None
-    from cld.validation import parse_ddmmyyyy
+    from cld.validation.engine import parse_ddmmyyyy
 
     try:
         return parse_ddmmyyyy(value)

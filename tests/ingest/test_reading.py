@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from cld.ingest import UnreadableFile
-from cld.validation import validate
+from cld.validation.engine import validate
 from cld.validation.testing import rows, write
 
 

@@ -5,13 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from cld.validation.result import (
-    ISSUE_SCHEMA,
-    FieldStat,
-    Issue,
-    RuleCount,
-    ValidationResult,
-)
+from cld.issues import ISSUE_SCHEMA, Issue
+from cld.validation.result import FieldStat, RuleCount, ValidationResult
 
 FORMULA = '=HYPERLINK("http://x")'
 SCRIPT = "<script>alert('synthetic')</script>"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cld.reports import write_report
-from cld.validation import validate
+from cld.validation.engine import validate
 from cld.validation.testing import rows, write
 
 CHROMIUM = shutil.which("chromium")

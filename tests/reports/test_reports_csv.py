@@ -7,8 +7,9 @@ from typing import Any
 
 import pyarrow as pa
 
+from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
 from cld.reports import write_csv, write_report
-from cld.validation.result import ISSUE_COLUMNS, ISSUE_SCHEMA, ValidationResult
+from cld.validation.result import ValidationResult
 
 
 def read_rows(path: Path) -> list[list[str]]:

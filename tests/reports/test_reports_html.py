@@ -6,8 +6,9 @@ from typing import Any
 
 from markupsafe import escape
 
+from cld.issues import Issue
 from cld.reports import render_html, write_html, write_report
-from cld.validation.result import Issue, ValidationResult
+from cld.validation.result import ValidationResult
 
 
 def external_refs(html: str, user_values: list[str]) -> list[str]:

@@ -5,8 +5,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cld.issues import ISSUE_COLUMNS
 from cld.reports import to_json_dict, write_json, write_report
-from cld.validation.result import ISSUE_COLUMNS, ValidationResult
+from cld.validation.result import ValidationResult
 
 SUMMARY_EXTRA = {"rules_run", "rules_skipped", "rule_counts"}
 

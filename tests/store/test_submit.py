@@ -197,18 +197,18 @@ def test_file_of_another_la_is_rejected(store: Store, series: dict) -> None:
 
 def test_year_locked_while_the_file_was_checked(store: Store, series: dict,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import cld.validation
+    import cld.validation.engine
     from cld.store.models import ReportingYear
 
     submit(store, series["318"][0], "318", YEAR)
-    real = cld.validation.validate
+    real = cld.validation.engine.validate
 
     def validate_then_lock(*args: object, **kwargs: object) -> object:
         result = real(*args, **kwargs)  # type: ignore[arg-type]
         ReportingYear.objects.using(store.alias).filter(label=YEAR).update(locked=True)
         return result
 
-    monkeypatch.setattr(cld.validation, "validate", validate_then_lock)
+    monkeypatch.setattr(cld.validation.engine, "validate", validate_then_lock)
     out = submit(store, series["503"][0], "503", YEAR)
     assert out.kind == "refused" and out.exit_code == 3
     assert Submission.objects.using(store.alias).filter(la_id="503").count() == 0

@@ -79,7 +79,7 @@ def test_restricted_kinds() -> None:
 def test_validator_reports_every_defect_and_nothing_else(tmp_path: Path) -> None:
     """The validator raises each manifest rule at its cell, and nothing else anywhere (the
     file is the clean one plus the defects), except the CLD603 twin rows."""
-    from cld.validation import validate
+    from cld.validation.engine import validate
 
     r = generate("316", START, END, people=600, seed=9, defects=0.05)
     path = write_submission(r, tmp_path / "d.csv")

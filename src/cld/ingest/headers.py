@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cld.ingest.errors import UnreadableFile, column_letter
+from cld.issues import Notice
 from cld.spec import Spec, header_key
-from cld.validation.result import Issue
 
 
 @dataclass
@@ -15,7 +15,7 @@ class HeaderMap:
 
     headers: list[str]  # as in the file
     item_of_column: list[str | None]  # item id per file column (None: not in the spec)
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Notice] = field(default_factory=list)  # severity: the rule's, in validation
 
     @property
     def present(self) -> set[str]:
@@ -32,19 +32,19 @@ def map_headers(headers: list[str], spec: Spec, file: str, header_row: int = 1) 
     names = {h: i.name for i in spec.items for h in [i.name]}
     by_id = {i.id: i for i in spec.items}
     item_of_column: list[str | None] = []
-    issues: list[Issue] = []
+    issues: list[Notice] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(headers):
         text = raw.strip().lstrip("\ufeff")
         if not text:
             item_of_column.append(None)
-            issues.append(Issue("CLD102", "warning", f"Column {column_letter(n)} has no header; "
+            issues.append(Notice("CLD102", f"Column {column_letter(n)} has no header; "
                                 "it is ignored.", row=header_row, column=None, value=""))
             continue
         item_id = index.get(header_key(text))
         if item_id is None:
             item_of_column.append(None)
-            issues.append(Issue("CLD102", "warning", f"Column {column_letter(n)} '{text}' is not "
+            issues.append(Notice("CLD102", f"Column {column_letter(n)} '{text}' is not "
                                 "in the specification; it is ignored.", row=header_row, value=text))
             continue
         if item_id in seen:
@@ -60,18 +60,18 @@ def map_headers(headers: list[str], spec: Spec, file: str, header_row: int = 1) 
         seen[item_id] = n
         item_of_column.append(item_id)
         if text not in names:
-            issues.append(Issue("CLD103", "warning", f"Column {column_letter(n)} header '{text}' "
+            issues.append(Notice("CLD103", f"Column {column_letter(n)} header '{text}' "
                                 f"was read as '{by_id[item_id].name}'.", row=header_row,
                                 column=by_id[item_id].name, value=text))
     for item in spec.items:
         if item.id in seen:
             continue
         if item.requirement == "mandatory":
-            issues.append(Issue("CLD101", "fatal", f"Mandatory column '{item.name}' is missing; "
+            issues.append(Notice("CLD101", f"Mandatory column '{item.name}' is missing; "
                                 "the rules that need it were skipped.", row=header_row,
                                 column=item.name))
         else:
-            issues.append(Issue("CLD104", "warning", f"Voluntary column '{item.name}' is "
+            issues.append(Notice("CLD104", f"Voluntary column '{item.name}' is "
                                 "missing; add it (it may be blank).", row=header_row,
                                 column=item.name))
     return HeaderMap(headers=headers, item_of_column=item_of_column, issues=issues)

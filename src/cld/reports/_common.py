@@ -11,14 +11,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cld.validation.result import (
-    ISSUE_COLUMNS,
-    ISSUE_SCHEMA,
-    SEVERITIES,
-    RuleCount,
-    Severity,
-    ValidationResult,
-)
+from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA, SEVERITIES, Severity
+from cld.validation.result import RuleCount, ValidationResult
 
 PathLike = str | os.PathLike[str]
 

@@ -15,6 +15,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from cld.issues import ISSUE_COLUMNS
 from cld.reports._common import (
     SEVERITY_LABEL,
     PathLike,
@@ -30,7 +31,7 @@ from cld.reports._common import (
     verdict,
 )
 from cld.reports.safe import neutralise, neutralise_table
-from cld.validation.result import ISSUE_COLUMNS, ValidationResult
+from cld.validation.result import ValidationResult
 
 ISSUE_HEADERS: dict[str, str] = {
     "row": "Row",

@@ -12,7 +12,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cld.validation.result import ISSUE_SCHEMA, FieldStat, RuleCount, ValidationResult
+from cld.issues import ISSUE_SCHEMA
+from cld.validation.result import FieldStat, RuleCount, ValidationResult
 
 
 def save_result(folder: Path, result: ValidationResult | None, reason: str) -> None:

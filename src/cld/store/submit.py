@@ -62,7 +62,7 @@ def _ddmmyyyy(d: date | None) -> str:
 
 def _parse_dmy(text: str | None) -> date | None:
     """A dd/mm/yyyy date from a summary or result, None when absent or not a date."""
-    from cld.validation import parse_ddmmyyyy
+    from cld.validation.engine import parse_ddmmyyyy
 
     try:
         return parse_ddmmyyyy(text) if text else None
@@ -109,8 +109,7 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     from cld.ingest import UnreadableFile
     from cld.spec import load_spec
     from cld.store.models import Submission
-    from cld.validation import validate
-    from cld.validation.engine import connect
+    from cld.validation.engine import connect, validate
 
     y = parse_year(year)
     step("Copying the file into the store")

@@ -1,20 +1,6 @@
-"""Validation: rules over a prepared submission, collected into one issue record shape."""
+"""Validation: rules over a prepared submission, collected into one issue record shape.
 
-from typing import Any
-
-from cld.validation.result import ISSUE_COLUMNS, Issue, ValidationResult
-
-__all__ = ["ISSUE_COLUMNS", "RULES", "Issue", "Rule", "ValidationResult", "connect",
-           "parse_ddmmyyyy", "validate"]
-
-
-def __getattr__(name: str) -> Any:  # lazy: cld.ingest imports the result shape from here
-    if name in {"connect", "parse_ddmmyyyy", "validate"}:
-        from cld.validation import engine
-
-        return getattr(engine, name)
-    if name in {"RULES", "Rule"}:
-        from cld.validation import engine, registry  # noqa: F401  (engine registers rules)
-
-        return getattr(registry, name)
-    raise AttributeError(name)
+Import what you need from its modules (`cld.validation.engine.validate`,
+`cld.validation.registry.RULES`, `cld.validation.result.ValidationResult`): this package file
+imports nothing, so reading a result does not pay for loading the engine.
+"""

@@ -18,16 +18,12 @@ import pyarrow as pa
 
 import cld
 from cld.ingest import Loaded, load_submission
+from cld.issues import ISSUE_SCHEMA
 from cld.spec import DEFAULT_VERSION, Spec, load_register, load_spec
 from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
 from cld.validation.prepare import Period, prepare, q
 from cld.validation.registry import RULES, Context, Finding, Rule
-from cld.validation.result import (
-    ISSUE_SCHEMA,
-    FieldStat,
-    RuleCount,
-    ValidationResult,
-)
+from cld.validation.result import FieldStat, RuleCount, ValidationResult
 
 # Rules whose findings mean "this cell's value is not valid" (for per-field validity).
 VALUE_RULES = ("CLD302", "CLD305", "CLD306", "CLD308", "CLD309", "CLD311")
@@ -234,7 +230,8 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
     values_ctx = Context(icon.table("submission_values"), spec, present, period, cli, modal)
     step("Checking the rules")
     ran, skipped = run_rules(ctx, values_ctx, con)
-    header = pa.Table.from_pylist([i.as_dict() for i in loaded.headers.issues],
+    header = pa.Table.from_pylist([n.rated(RULES[n.rule].severity).as_dict()
+                                   for n in loaded.headers.issues],
                                   schema=ISSUE_SCHEMA)
     con.register("header_issues", header)
     sources = ["SELECT * FROM header_issues", "SELECT * FROM rule_issues"]

@@ -9,9 +9,9 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from cld.issues import Severity
 from cld.spec import Spec
 from cld.validation.prepare import Period
-from cld.validation.result import Severity
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The one issue record and the result of a validation run.
+"""The result of a validation run (its issues have the record of cld.issues).
 
 Every renderer (JSON, CSV, XLSX, HTML) and every shell (CLI, later web) reads this shape.
 """
@@ -6,55 +6,11 @@ Every renderer (JSON, CSV, XLSX, HTML) and every shell (CLI, later web) reads th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pyarrow as pa
 
-Severity = Literal["fatal", "error", "warning"]
-SEVERITIES: tuple[Severity, ...] = ("fatal", "error", "warning")
-
-# Column order of the issue record; `row` is the spreadsheet row (header = 1, first record = 2),
-# `column` the specification name of the data item, `person` the Person Unique Identifier.
-ISSUE_COLUMNS: tuple[str, ...] = (
-    "row",
-    "column",
-    "rule",
-    "severity",
-    "value",
-    "message",
-    "person",
-    "event_reference",
-)
-
-ISSUE_SCHEMA = pa.schema(
-    [
-        ("row", pa.int64()),
-        ("column", pa.string()),
-        ("rule", pa.string()),
-        ("severity", pa.string()),
-        ("value", pa.string()),
-        ("message", pa.string()),
-        ("person", pa.string()),
-        ("event_reference", pa.string()),
-    ]
-)
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One finding. `row` is None for file-level findings (e.g. a missing column)."""
-
-    rule: str
-    severity: Severity
-    message: str
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-    person: str | None = None
-    event_reference: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ISSUE_COLUMNS}
+from cld.issues import Severity
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from cld.spec import load_spec
 
@@ -71,9 +72,9 @@ def write(path: Path, data: list[dict[str, str]], encoding: str = "utf-8",
 
 
 def issues_for(tmp: Path, overrides: list[dict[str, str]] | None = None,
-               extra_rows: list[dict[str, str]] | None = None, **kwargs: str) -> list[dict]:
+               extra_rows: list[dict[str, str]] | None = None, **kwargs: Any) -> list[dict]:
     """Validate the sample (with overrides) and return the issue records as dicts."""
-    from cld.validation import validate
+    from cld.validation.engine import validate
 
     data = rows(overrides) + [dict(rows()[0], **r) for r in (extra_rows or [])]
     result = validate(write(tmp / "case.csv", data), **kwargs)

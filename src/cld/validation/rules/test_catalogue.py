@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from cld.catalogue import catalogue_csv, catalogue_markdown
-from cld.validation import RULES
+from cld.validation.registry import RULES
 from cld.validation.rules import (
     test_conditional,
     test_dates,

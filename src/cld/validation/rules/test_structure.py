@@ -1,8 +1,12 @@
 """Tests for the structural rules (CLD101-CLD104), raised while reading the header."""
 
+from dataclasses import replace
 from pathlib import Path
 
-from cld.validation import validate
+import pytest
+
+from cld.validation.engine import validate
+from cld.validation.registry import RULES
 from cld.validation.testing import at, rows, write
 
 FAIL_CODES = {"CLD101", "CLD102", "CLD103", "CLD104"}
@@ -64,3 +68,11 @@ def test_only_a_few_columns_still_runs_what_it_can(tmp_path: Path) -> None:
     assert (2, "Gender") in at(result.issues.to_pylist(), "CLD302")
     assert "CLD502" in {s["rule"] for s in result.rules_skipped}  # no period in the file
     assert result.exit_code == 1
+
+
+def test_header_issues_take_the_severity_their_rule_declares(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The severity of CLD101-104 is written once, in the registry; the reader names the code only.
+    monkeypatch.setitem(RULES, "CLD104", replace(RULES["CLD104"], severity="error"))
+    issues = _run(tmp_path, {"Dementia": None})
+    assert {i["severity"] for i in issues if i["rule"] == "CLD104"} == {"error"}
