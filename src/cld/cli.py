@@ -8,15 +8,36 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
+from cld.errors import CldError, NoStore, StoreDamaged, UnknownLA
 from cld.validation.result import ValidationResult
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# What the command line adds to an engine or store error (they name no command).
+HINTS: dict[type[CldError], str] = {
+    UnknownLA: "see `cld las` for the codes",
+    StoreDamaged: "run `cld audit verify`",
+    NoStore: "check --store or CLD_STORE; `cld submit` creates a store",
+}
+
+
+class _Commands(TyperGroup):
+    """Every command's CldError becomes `error: <message>` (+ hint) and exit code 2, here once."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CldError as exc:
+            hint = exc.hint or next((h for t, h in HINTS.items() if isinstance(exc, t)), None)
+            raise _fail(str(exc) + (f"\n  hint: {hint}" if hint else "")) from None
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   help="Adult Social Care Client Level Data (CLD): validate submissions, "
                        "write data-quality reports, make templates and synthetic data.")
 err = Console(stderr=True)
@@ -35,16 +56,16 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _date_arg(value: str | None, flag: str) -> str | None:
+def _date_arg(value: str | None, flag: str) -> date | None:
+    """A dd/mm/yyyy option as a date (None when not given)."""
     if value is None:
         return None
-    from cld.validation.engine import parse_ddmmyyyy
+    from cld.dates import parse_ddmmyyyy
 
     try:
-        parse_ddmmyyyy(value)
+        return parse_ddmmyyyy(value)
     except ValueError as exc:
         raise _fail(f"{flag}: {exc}") from None
-    return value
 
 
 @app.command()
@@ -62,7 +83,6 @@ def validate(
     spec_version: Annotated[str, typer.Option("--spec", help="Specification version.")] = "v4.2",
 ) -> None:
     """Validate a submission. Exit 0: no errors (warnings allowed); 1: errors; 2: unreadable."""
-    from cld.ingest import UnreadableFile
     from cld.reports import write_report
     from cld.spec import available_versions, load_register
     from cld.validation.engine import validate as run
@@ -74,16 +94,12 @@ def validate(
         raise _fail(f"--la: {la!r} is not an LA code in the register (see `cld las`)")
     if (period_start is None) != (period_end is None):
         raise _fail("give both --period-start and --period-end, or neither")
-    _date_arg(period_start, "--period-start")
-    _date_arg(period_end, "--period-end")
+    start = _date_arg(period_start, "--period-start")
+    end = _date_arg(period_end, "--period-end")
     quiet_stdout = fmt == Fmt.json and output is None
-    try:
-        with err.status("Validating…") as status:
-            result = run(file, la_code=la, period_start=period_start, period_end=period_end,
-                         spec_version=spec_version,
-                         progress=lambda m: status.update(f"{m}…"))
-    except UnreadableFile as exc:
-        raise _fail(str(exc)) from None
+    with err.status("Validating…") as status:
+        result = run(file, la_code=la, period_start=start, period_end=end,
+                     spec_version=spec_version, progress=lambda m: status.update(f"{m}…"))
     written: list[Path] = []
     try:
         if fmt is not None:
@@ -190,8 +206,8 @@ def synth(
         raise _fail(f"--la: {la!r} is not an LA code in the register (see `cld las`)")
     start, end = _year_period(year, period_end)
     if quarters:
+        from cld.dates import parse_year
         from cld.synth.series import cut
-        from cld.years import parse_year
 
         if defects or period_end:
             raise _fail("--quarters makes clean files for the whole year: drop --defects and "
@@ -218,7 +234,7 @@ def synth(
 
 
 def _year_period(year: str, period_end: str | None) -> tuple[date, date]:
-    from cld.years import parse_year
+    from cld.dates import parse_year
 
     try:
         y = parse_year(year)
@@ -226,12 +242,7 @@ def _year_period(year: str, period_end: str | None) -> tuple[date, date]:
         raise _fail(f"--year: {exc}") from None
     end = y.end
     if period_end:
-        from cld.validation.engine import parse_ddmmyyyy
-
-        try:
-            end = parse_ddmmyyyy(period_end)
-        except ValueError as exc:
-            raise _fail(f"--period-end: {exc}") from None
+        end = _date_arg(period_end, "--period-end") or end
         if not y.start < end <= y.end:
             raise _fail("--period-end must fall within the financial year")
     return y.start, end
@@ -294,10 +305,10 @@ def _demo_store(folder: Path, people: int) -> None:
     """The processor's quarter: cumulative files of two LAs into a store, then the dataset."""
     import shutil
 
+    from cld.dates import parse_year
     from cld.store import Store, export_dataset, submit
     from cld.synth import generate, write_submission
     from cld.synth.series import cut
-    from cld.years import parse_year
 
     shutil.rmtree(folder / "store", ignore_errors=True)  # the demo's own store, made afresh
     store = Store.open(folder / "store")

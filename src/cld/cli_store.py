@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from cld.cli import Fmt, _fail, _print_summary, app, err, out
+from cld.cli import Fmt, _date_arg, _fail, _print_summary, app, err, out
 
 StoreOpt = Annotated[Path | None, typer.Option(
     "--store", envvar="CLD_STORE", help="The store's data folder (default ./cld-store).")]
@@ -33,26 +32,12 @@ class ListFmt(StrEnum):
 
 def _open(store: Path | None, database: str | None, create: bool = False) -> Any:
     """The store; only `cld submit` creates one where there is none."""
-    from cld.store import Store, StoreError
+    from cld.store import Store
 
-    try:
-        st = Store.open(store, database, create=create)
-    except StoreError as exc:
-        raise _fail(str(exc)) from None
+    st = Store.open(store, database, create=create)
     for note in st.recovered:
         err.print(f"[yellow]recovered:[/] {note}", highlight=False)
     return st
-
-
-def _date(value: str | None, flag: str) -> date | None:
-    if value is None:
-        return None
-    from cld.validation.engine import parse_ddmmyyyy
-
-    try:
-        return parse_ddmmyyyy(value)
-    except ValueError as exc:
-        raise _fail(f"{flag}: {exc}") from None
 
 
 def _emit(rows: list[dict[str, Any]], fmt: ListFmt, title: str, output: Path | None = None
@@ -82,16 +67,6 @@ def _emit(rows: list[dict[str, Any]], fmt: ListFmt, title: str, output: Path | N
             fh.close()
 
 
-def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call the engine; a StoreError becomes a clear message and exit code 2."""
-    from cld.store import StoreError
-
-    try:
-        return fn(*args, **kwargs)
-    except StoreError as exc:
-        raise _fail(str(exc)) from None
-
-
 @app.command()
 def submit(
     file: Annotated[Path, typer.Argument(help="The submission: CSV or XLSX.")],
@@ -111,15 +86,17 @@ def submit(
     """
     from cld.store import submit as run
 
-    pe = _date(period_end, "--period-end")
+    pe = _date_arg(period_end, "--period-end")
     st = _open(store, database, create=True)
     with err.status("Submitting…") as status:
-        outcome = _run(run, st, file, la, year, period_end=pe, by=by,
+        outcome = run(st, file, la, year, period_end=pe, by=by,
                        progress=lambda m: status.update(f"{m}…"))
     if outcome.result is not None:
         _print_summary(out, outcome.result)
     colour = {"accepted": "green", "duplicate": "yellow"}.get(outcome.kind, "red")
     out.print(f"[bold {colour}]{outcome.kind}:[/] {outcome.message}", highlight=False)
+    if outcome.kind == "refused":
+        out.print(f"  hint: `cld reopen-year {year} --reason ...`", highlight=False)
     for note in outcome.notes:
         out.print(f"[yellow]period:[/] {note}", highlight=False)
     if report_dir is not None and outcome.result is not None:
@@ -146,7 +123,7 @@ def submissions(
 
     st = _open(store, database)
     qs = Submission.objects.using(st.alias).select_related("year").filter(
-        year__label=_run(_year_label, year))
+        year__label=_year_label(year))
     if la:
         qs = qs.filter(la_id=la)
     rows = [submission_info(s) for s in qs.order_by("la_id", "version")]
@@ -216,12 +193,12 @@ def dataset(
 
     if fmt not in {"parquet", "csv"}:
         raise _fail("--format must be parquet or csv")
-    when = _date(as_of, "--as-of")
+    when = _date_arg(as_of, "--as-of")
     st = _open(store, database)
-    label = _run(_year_label, year)
+    label = _year_label(year)
     path = output or Path(f"cld-{label.replace('/', '-')}{'-' + la if la else ''}.{fmt}")
     with err.status("Building the consolidated dataset…"):
-        ex = _run(export_dataset, st, label, path, as_of=when, la=la, fmt=fmt, by=by)
+        ex = export_dataset(st, label, path, as_of=when, la=la, fmt=fmt, by=by)
     rows = [{"LA": s["la_code"], "version": s["version"], "id": s["id"],
              "received (UTC)": s["received_at"][:16].replace("T", " "),
              "period end": _dmy(s["stated_end"]), "rows": s["rows"],
@@ -242,7 +219,7 @@ def lock_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
 
     st = _open(store, database)
     with err.status("Freezing the consolidated dataset…"):
-        snap = _run(run, st, year, by=by)
+        snap = run(st, year, by=by)
     subs = json.loads(snap.manifest)["submissions"]
     out.print(f"{snap.year.label} locked: snapshot {snap.number}, {snap.rows:,} events from "
               f"{len(subs)} LA(s), sha256 {snap.sha256[:16]}… ({snap.path})", highlight=False)
@@ -266,7 +243,7 @@ def reopen_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
     from cld.store import reopen_year as run
 
     st = _open(store, database)
-    y = _run(run, st, year, reason, by=by)
+    y = run(st, year, reason, by=by)
     out.print(f"{y.label} reopened: submissions are accepted again.", highlight=False)
 
 
@@ -283,7 +260,7 @@ def status(
     from cld.store import tracker
 
     st = _open(store, database)
-    rows = _run(tracker, st, year, _date(today, "--today"))
+    rows = tracker(st, year, _date_arg(today, "--today"))
     if fmt == ListFmt.json:
         _emit([r.as_dict() for r in rows], fmt, "", output)
         return
@@ -352,7 +329,7 @@ def history(
     from cld.store import history as run
 
     st = _open(store, database)
-    events, summary = _run(run, st, la, year, _date(as_of, "--as-of"))
+    events, summary = run(st, la, year, _date_arg(as_of, "--as-of"))
     _emit(summary.to_pyarrow().to_pylist(), ListFmt.table,
           f"Events of {la} {_year_label(year)} by version")
     if output is not None:

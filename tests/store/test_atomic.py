@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cld.store import Store, StoreError, lock_year, submit
+from cld.errors import StoreError
+from cld.store import Store, lock_year, submit
 from cld.store.audit import verify
 from cld.store.integrity import verify_files
 from cld.store.models import AuditEvent, Submission, YearSnapshot

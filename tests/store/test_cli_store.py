@@ -111,6 +111,7 @@ def test_read_commands_do_not_create_a_store(tmp_path: Path, database: str | Non
                  ["dataset", "--year", YEAR], ["audit", "verify"]):
         code, out = cld(missing, database, *args)
         assert code == 2 and "there is no store at" in out, (args, out)
+        assert "hint: check --store or CLD_STORE" in out  # the shell's hint, not the store's
     assert not missing.exists()
 
 
@@ -122,7 +123,7 @@ def test_small_mistakes(tmp_path: Path, database: str | None, series: dict) -> N
                     YEAR)
     assert code == 0 and "(submission 1)" in out
     code, out = cld(st, database, "dataset", "--year", YEAR, "--la", "999")
-    assert code == 2 and "not an LA code" in out
+    assert code == 2 and "not an LA code" in out and "hint: see `cld las`" in out
     code, out = cld(st, database, "audit", "list", "--limit", "-1")
     assert code == 2 and "Traceback" not in out
     code, out = cld(st, database, "submissions", "--year", YEAR, "--format", "csv")

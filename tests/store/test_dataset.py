@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cld.store import Store, StoreError, counting, export_dataset, lock_year, reopen_year, submit
+from cld.errors import StoreError
+from cld.store import Store, counting, export_dataset, lock_year, reopen_year, submit
 from cld.store.models import AuditEvent, ReportingYear, YearSnapshot
 from tests.store.conftest import YEAR
 

@@ -7,8 +7,8 @@ from datetime import date
 import duckdb
 import pytest
 
+from cld.dates import parse_year
 from cld.store.events import derived_period
-from cld.years import parse_year
 
 
 @pytest.mark.parametrize(("text", "label"), [("2020/21", "2020/21"),

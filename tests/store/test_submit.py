@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cld.store import Store, StoreError, submit
+from cld.errors import StoreError
+from cld.store import Store, submit
 from cld.store.files import sha256_file
 from cld.store.models import AuditEvent, Submission
 from cld.store.results import load_result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cld.errors import CldError
+
 
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA (spreadsheet column letters)."""
@@ -13,7 +15,7 @@ def column_letter(index: int) -> str:
     return out
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(CldError):
     """A file that cannot be read as a CLD submission. Carries where, when known."""
 
     def __init__(
@@ -22,8 +24,7 @@ class UnreadableFile(Exception):
         self.file = file
         self.row = row
         self.column = column
-        self.message = message
-        super().__init__(str(self))
+        super().__init__(message)
 
     def __str__(self) -> str:
         where = [self.file]

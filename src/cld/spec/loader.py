@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from cld.errors import SpecError
 from cld.spec.models import DefinedList, ListValue, Spec
 
 DEFAULT_VERSION = "v4.2"
@@ -73,7 +74,7 @@ def _apply_delta(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
 def _raw(version: str, directory: Path) -> dict[str, Any]:
     path = directory / f"{version}.yaml"
     if not path.exists():
-        raise ValueError(f"unknown specification version {version!r}")
+        raise SpecError(f"unknown specification version {version!r}")
     doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     if "base" in doc:
         return _apply_delta(_raw(doc["base"], directory), doc)

@@ -12,9 +12,8 @@ ensure_django()  # the modules below define or use Django models
 
 from cld.store.core import Store, StoreSettings  # noqa: E402
 from cld.store.dataset import counting, export_dataset, history, lock_year, reopen_year  # noqa: E402
-from cld.store.files import StoreError  # noqa: E402
 from cld.store.status import tracker  # noqa: E402
 from cld.store.submit import SubmitOutcome, submit  # noqa: E402
 
-__all__ = ["Store", "StoreSettings", "StoreError", "SubmitOutcome", "submit", "counting",
+__all__ = ["Store", "StoreSettings", "SubmitOutcome", "submit", "counting",
            "export_dataset", "history", "lock_year", "reopen_year", "tracker"]

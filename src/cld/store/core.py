@@ -26,8 +26,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cld.errors import NoStore, StoreError
 from cld.store import db
-from cld.store.files import StoreError, exclusive, first_line, os_message
+from cld.store.files import exclusive, first_line, os_message
 from cld.store.years import Deadlines, Year, parse_year
 
 DEFAULT_ROOT = "cld-store"
@@ -76,8 +77,7 @@ class Store:
         """
         path = Path(root or os.environ.get("CLD_STORE") or DEFAULT_ROOT).absolute()
         if not create and not (path / "submissions").is_dir():
-            raise StoreError(f"there is no store at {path} (check --store or CLD_STORE; "
-                             "`cld submit` creates one)")
+            raise NoStore(f"there is no store at {path}")
         try:
             path.mkdir(parents=True, exist_ok=True)
             for sub in ("staging", "submissions", "snapshots"):

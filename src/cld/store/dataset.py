@@ -20,11 +20,13 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from cld.dates import LONDON, end_of_day
+from cld.errors import StoreDamaged, StoreError, UnknownLA
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
-from cld.store.files import StoreError, fsync_dir, os_message, sha256_file, write_error
+from cld.store.files import fsync_dir, os_message, sha256_file, write_error
 from cld.store.submit import submission_info
-from cld.store.years import LONDON, end_of_day, parse_year
+from cld.store.years import parse_year
 
 
 def as_of_moment(as_of: date | datetime | None) -> datetime:
@@ -60,7 +62,7 @@ def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
 
     if not subs:
         raise StoreError("no accepted submission counts (nothing accepted, or nothing by "
-                         "the --as-of date)")
+                         "the as-of date)")
     # absolute paths: the engine reports `filename` as an absolute path
     files = {str((store.path(s.folder) / "events.parquet").resolve()): s for s in subs}
     t = con.read_parquet(list(files), filename=True, union_by_name=True)
@@ -98,8 +100,8 @@ def _check_rows(rows: int, subs: Sequence[Any]) -> None:
     """The dataset holds exactly the events of the submissions it was built from."""
     expected = sum(s.rows for s in subs)
     if rows != expected:
-        raise StoreError(f"the dataset has {rows:,} events but its submissions hold "
-                         f"{expected:,}: nothing was written; run `cld audit verify`")
+        raise StoreDamaged(f"the dataset has {rows:,} events but its submissions hold "
+                           f"{expected:,}: nothing was written")
 
 
 @dataclass
@@ -125,7 +127,7 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         from cld.spec import load_register
 
         if la not in load_register():
-            raise StoreError(f"{la!r} is not an LA code in the register (see `cld las`)")
+            raise UnknownLA(f"{la!r} is not an LA code in the register")
     y = store.year(year)
     con = ibis.duckdb.connect()
     snap = None
@@ -235,7 +237,7 @@ def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> 
     from cld.store.models import YearSnapshot
 
     if not reason.strip():
-        raise StoreError("say why the year is reopened (--reason)")
+        raise StoreError("say why the year is reopened (a reason is required)")
     actor = by or default_actor()
     y = store.year(year)
     with store.write_lock():

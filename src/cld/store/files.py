@@ -14,13 +14,6 @@ from typing import BinaryIO
 CHUNK = 1 << 20
 
 
-class StoreError(Exception):
-    """A store operation that could not be done; the message says why and what to do.
-
-    Nothing already stored is changed when it is raised.
-    """
-
-
 def os_message(exc: OSError, doing: str) -> str:
     """A clear message for disk-full, permission and similar errors."""
     where = f" ({exc.filename})" if exc.filename else ""

@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cld.dates import local_day
 from cld.store.core import Store
-from cld.store.years import local_day, parse_year
+from cld.store.years import parse_year
 
 
 @dataclass

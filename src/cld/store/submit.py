@@ -18,12 +18,13 @@ from typing import Any
 import duckdb
 import pyarrow.compute as pc
 
+from cld.dates import ddmmyyyy, parse_ddmmyyyy
+from cld.errors import StoreError, UnknownLA
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
 from cld.store.events import derived_period, write_events
 from cld.store.files import (
     STORED_FILES,
-    StoreError,
     copy_with_sha256,
     fsync_dir,
     fsync_tree,
@@ -56,14 +57,8 @@ class SubmitOutcome:
         return {"accepted": 0, "rejected": 1}.get(self.kind, 3)
 
 
-def _ddmmyyyy(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "?"
-
-
 def _parse_dmy(text: str | None) -> date | None:
-    """A dd/mm/yyyy date from a summary or result, None when absent or not a date."""
-    from cld.validation.engine import parse_ddmmyyyy
-
+    """A dd/mm/yyyy date from a stored result, None when absent or not a date."""
     try:
         return parse_ddmmyyyy(text) if text else None
     except ValueError:
@@ -81,12 +76,12 @@ def submit(store: Store, file: str | Path, la: str, year: str, *,
     src = Path(file)
     y = parse_year(year)
     if la not in load_register():
-        raise StoreError(f"{la!r} is not an LA code in the register (see `cld las`)")
+        raise UnknownLA(f"{la!r} is not an LA code in the register")
     if spec_version not in available_versions():
         raise StoreError(f"unknown specification version {spec_version!r}")
     if period_end is not None and not y.start < period_end <= y.end:
-        raise StoreError(f"--period-end {_ddmmyyyy(period_end)} is not within {y.label} "
-                         f"({_ddmmyyyy(y.start)} to {_ddmmyyyy(y.end)})")
+        raise StoreError(f"the period end {ddmmyyyy(period_end)} is not within {y.label} "
+                         f"({ddmmyyyy(y.start)} to {ddmmyyyy(y.end)})")
     if not src.exists():
         raise StoreError(f"{src}: no such file")
     if not src.is_file():
@@ -131,8 +126,7 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     result: ValidationResult | None = None
     try:
         result = validate(work / original_name(src.name), la_code=la,
-                          period_start=_ddmmyyyy(y.start),
-                          period_end=_ddmmyyyy(period_end) if period_end else None,
+                          period_start=y.start, period_end=period_end,
                           spec_version=spec_version, con=con, display_name=src.name,
                           progress=step)
     except UnreadableFile as exc:
@@ -196,9 +190,9 @@ def _rejection(s: dict[str, Any], fatal_summary: str, la: str, year: str, start:
     if stated_start != start:
         return (f"the file's Reporting Period Start Date is "
                 f"{s.get('stated_period_start') or 'missing'}: submissions are cumulative from "
-                f"{_ddmmyyyy(start)} for {year}")
+                f"{ddmmyyyy(start)} for {year}")
     if stated_end is None or not start < stated_end <= end:
-        return f"the reporting period end {_ddmmyyyy(stated_end)} is not within {year}"
+        return f"the reporting period end {ddmmyyyy(stated_end, '?')} is not within {year}"
     return ""
 
 
@@ -219,7 +213,7 @@ def _latest(store: Store, la: str, year: str) -> Any:
 def _same_as_latest(store: Store, la: str, year: str, sha: str, period_end: date | None,
                     spec_version: str) -> Any:
     """The latest version when this is the same submission again: same bytes, same
-    specification, and the same period end in effect (--period-end, else the file's)."""
+    specification, and the same period end in effect (the one requested, else the file's)."""
     last = _latest(store, la, year)
     if last is None or last.sha256 != sha or last.spec_version != spec_version:
         return None
@@ -242,8 +236,7 @@ def _refuse(store: Store, la: str, year: str, actor: str, filename: str) -> Subm
     audit.append(store.alias, actor, "refuse", la_code=la, year=year, file=filename,
                  reason="year locked")
     return SubmitOutcome("refused", f"{year} is locked for annual reporting: the submission "
-                         f"was refused and nothing was stored. A processor can reopen the year "
-                         f"with `cld reopen-year {year} --reason ...`.")
+                         f"was refused and nothing was stored. A processor can reopen the year.")
 
 
 def _duplicate(store: Store, same: Any, actor: str, filename: str) -> SubmitOutcome:
@@ -263,11 +256,11 @@ def _period_notes(start: date, stated_end: date | None,
                 "covers cannot be derived."] if stated_end else []
     notes = []
     if derived[1] < stated_end:
-        notes.append(f"The stated period ends {_ddmmyyyy(stated_end)} but events end only up "
-                     f"to {_ddmmyyyy(derived[1])}: the stated period is wider than the data.")
+        notes.append(f"The stated period ends {ddmmyyyy(stated_end)} but events end only up "
+                     f"to {ddmmyyyy(derived[1])}: the stated period is wider than the data.")
     if derived[0] > start:
-        notes.append(f"Events end only from {_ddmmyyyy(derived[0])}: the data may not cover "
-                     f"the start of the year ({_ddmmyyyy(start)}).")
+        notes.append(f"Events end only from {ddmmyyyy(derived[0])}: the data may not cover "
+                     f"the start of the year ({ddmmyyyy(start)}).")
     return notes
 
 

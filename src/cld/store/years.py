@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field, field_validator
 
-from cld.store.files import StoreError
-from cld.years import Period, Year
-from cld.years import parse_year as _parse_year
-
-LONDON = ZoneInfo("Europe/London")  # days (deadlines, "as of" dates) are English days
-
-
-def local_day(moment: datetime) -> date:
-    """The day in England of a UTC moment."""
-    return moment.astimezone(LONDON).date()
-
-
-def end_of_day(day: date) -> datetime:
-    """The last microsecond of `day` in England, as an aware datetime."""
-    return datetime.combine(day + timedelta(days=1), time(), LONDON) - timedelta(microseconds=1)
+from cld.dates import Period, Year
+from cld.dates import parse_year as _parse_year
+from cld.errors import StoreError
 
 
 def parse_year(text: str) -> Year:
-    """cld.years.parse_year, failing with a StoreError."""
+    """cld.dates.parse_year, failing with a StoreError."""
     try:
         return _parse_year(text)
     except ValueError as exc:

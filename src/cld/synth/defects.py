@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from cld.dates import ddmmyyyy
 from cld.synth.events import OPEN
 from cld.synth.identity import wrong_check_digit
 from cld.synth.vocab import Vocab
@@ -45,7 +46,7 @@ BAD_POSTCODES = ("ABC 123", "LN 12", "12345", "QQ1 1QQ1")
 def _ddmmyyyy(day: int) -> str:
     from cld.synth.engine import EPOCH
 
-    return (EPOCH + timedelta(days=day)).strftime("%d/%m/%Y")
+    return ddmmyyyy(EPOCH + timedelta(days=day))
 
 
 def inject(result: SynthResult, vocab: Vocab, share: float, kinds: Iterable[str] | None,

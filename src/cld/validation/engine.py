@@ -17,11 +17,12 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 import cld
+from cld.dates import ddmmyyyy, parse_ddmmyyyy
 from cld.ingest import Loaded, load_submission
 from cld.issues import ISSUE_SCHEMA
 from cld.spec import DEFAULT_VERSION, Spec, load_register, load_spec
 from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
-from cld.validation.prepare import Period, prepare, q
+from cld.validation.prepare import Bounds, prepare, q
 from cld.validation.registry import RULES, Context, Finding, Rule
 from cld.validation.result import FieldStat, RuleCount, ValidationResult
 
@@ -41,14 +42,6 @@ def connect(memory_limit: str | None = None,
     return con
 
 
-def parse_ddmmyyyy(text: str) -> date:
-    """Parse a command-line date (dd/mm/yyyy). Raises ValueError with a plain message."""
-    try:
-        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        raise ValueError(f"'{text}' is not a date in dd/mm/yyyy") from None
-
-
 def _submission_ids(spec: Spec, present: set[str]) -> list[str]:
     return [i.id for i in spec.submission_items if i.id in present]
 
@@ -66,11 +59,12 @@ def _modal(con: duckdb.DuckDBPyConnection, table: str,
     return out
 
 
-def _iso(text: str | None) -> str | None:
+def _day(text: str | None) -> date | None:
+    """A dd/mm/yyyy value of the file, None when absent or not a date."""
     if not text:
         return None
     try:
-        return parse_ddmmyyyy(text).isoformat()
+        return parse_ddmmyyyy(text)
     except ValueError:
         return None
 
@@ -195,14 +189,14 @@ def run_rules(ctx: Context, values_ctx: Context,
     return sorted(ran), skipped
 
 
-def validate(path: str | Path, *, la_code: str | None = None, period_start: str | None = None,
-             period_end: str | None = None, spec_version: str = DEFAULT_VERSION,
+def validate(path: str | Path, *, la_code: str | None = None, period_start: date | None = None,
+             period_end: date | None = None, spec_version: str = DEFAULT_VERSION,
              con: duckdb.DuckDBPyConnection | None = None,
              display_name: str | None = None,
              progress: Callable[[str], None] | None = None) -> ValidationResult:
     """Validate one submission file. Raises cld.ingest.UnreadableFile when it cannot be read.
 
-    `period_start`/`period_end` are dd/mm/yyyy strings as typed by the user (already checked).
+    `period_start`/`period_end`: the period the file is submitted for, when known.
     The views it builds (`prepared_base`, `prepared`) stay on `con` for the caller.
     """
     step = progress or (lambda _msg: None)
@@ -213,10 +207,11 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: str 
     present = loaded.headers.present
     sub = _submission_ids(spec, present)
     modal = _modal(con, loaded.table, sub)
-    cli = {"la_code": la_code, "period_start": _iso(period_start),
-           "period_end": _iso(period_end)}
-    period = Period(cli["period_start"] or _iso(modal.get("period_start")),
-                    cli["period_end"] or _iso(modal.get("period_end")))
+    cli = {"la_code": la_code,
+           "period_start": period_start.isoformat() if period_start else None,
+           "period_end": period_end.isoformat() if period_end else None}
+    period = Bounds(period_start or _day(modal.get("period_start")),
+                    period_end or _day(modal.get("period_end")))
     step(f"Parsing {loaded.rows:,} rows")
     prepare(con, spec, loaded.table, present, period, loaded.header_row + 1)
     sub_cols = ", ".join([q(i) for i in sub]
@@ -266,12 +261,12 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
         "la_code": la,
         "la_name": reg.name if reg else ctx.modal.get("la_name"),
         "dscro_region": reg.region if reg else None,
-        "period_start": _ddmmyyyy(ctx.period.start),
-        "period_end": _ddmmyyyy(ctx.period.end),
+        "period_start": ddmmyyyy(ctx.period.start) or None,
+        "period_end": ddmmyyyy(ctx.period.end) or None,
         # what the file itself states (most common values), whatever the user said
         "stated_la_code": ctx.modal.get("la_code"),
-        "stated_period_start": _ddmmyyyy(_iso(ctx.modal.get("period_start"))),
-        "stated_period_end": _ddmmyyyy(_iso(ctx.modal.get("period_end"))),
+        "stated_period_start": ddmmyyyy(_day(ctx.modal.get("period_start"))) or None,
+        "stated_period_end": ddmmyyyy(_day(ctx.modal.get("period_end"))) or None,
         "present_items": sorted(ctx.present),
         "rows": loaded.rows,
         "people": people,
@@ -284,10 +279,6 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
     }
     return ValidationResult(summary=summary, issues=issues, rule_counts=rule_counts,
                             field_stats=stats, rules_run=ran, rules_skipped=skipped)
-
-
-def _ddmmyyyy(iso: str | None) -> str | None:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else None
 
 
 def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,

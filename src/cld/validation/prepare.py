@@ -14,6 +14,7 @@ plus ages at event start and at period end. The rules (ibis) read only these col
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
@@ -35,9 +36,11 @@ def q(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Period:
-    start: str | None  # ISO dates (yyyy-mm-dd) or None when unknown
-    end: str | None
+class Bounds:
+    """The reporting period a file is checked against; either end may be unknown."""
+
+    start: date | None
+    end: date | None
 
 
 MAP_LIMIT = 2000  # distinct values of one list column mapped inline; beyond that, by a join
@@ -109,7 +112,7 @@ def _age(dob: str, on: str) -> str:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str],
-            period: Period, first_row: int = 2, out: str = "prepared") -> None:
+            period: Bounds, first_row: int = 2, out: str = "prepared") -> None:
     """Create views `<out>_base` and `out` over loaded table `table`.
 
     `first_row` is the spreadsheet row of the first record (2 when the header is row 1).
@@ -207,10 +210,10 @@ def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set
             # earlier (a transition service that began at 17 is an adult's service now).
             on = "event_start__d"
             if period.start:
-                on = f"greatest(event_start__d, DATE {sql_str(period.start)})"
+                on = f"greatest(event_start__d, DATE {sql_str(period.start.isoformat())})"
             extra.append(f"{_age(dob, on)} AS age_at_start")
         if period.end:
-            pe = f"DATE {sql_str(period.end)}"
+            pe = f"DATE {sql_str(period.end.isoformat())}"
             extra.append(f"{_age(dob, pe)} AS age_at_period_end")
     sel = "b.*" + ("".join(", " + e for e in extra))
     con.execute(f"CREATE OR REPLACE TEMP VIEW {out} AS SELECT {sel} FROM {out}_base b "

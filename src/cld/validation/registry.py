@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import ibis
@@ -11,7 +12,7 @@ import ibis.expr.types as ir
 
 from cld.issues import Severity
 from cld.spec import Spec
-from cld.validation.prepare import Period
+from cld.validation.prepare import Bounds
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Context:
     t: ir.Table
     spec: Spec
     present: set[str]
-    period: Period
+    period: Bounds
     cli: dict[str, str | None] = field(default_factory=dict)  # la_code, period_start, period_end
     modal: dict[str, str | None] = field(default_factory=dict)  # most common submission values
 
@@ -42,8 +43,8 @@ class Context:
     def is_type(self, event_type: str) -> ir.BooleanValue:
         return self.t["event_type__c"] == event_type  # type: ignore[no-any-return]
 
-    def date(self, iso: str) -> ir.DateValue:
-        return ibis.literal(iso, type="date")  # type: ignore[return-value]
+    def date(self, day: date | str) -> ir.DateValue:
+        return ibis.literal(day, type="date")  # type: ignore[return-value]
 
 
 Check = Callable[[Context], Iterable[Finding]]
@@ -69,10 +70,10 @@ class Rule:
         if missing:
             return "missing column(s): " + ", ".join(missing)
         if self.needs_period and not (ctx.period.start and ctx.period.end):
-            return "no valid reporting period (in the file or on the command line)"
+            return "no valid reporting period (none in the file, none given)"
         if self.needs_cli and not any(ctx.cli.get(k) for k in self.needs_cli):
             return "nothing to compare with: no " + " / ".join(
-                "--" + k.replace("_", "-").replace("la-code", "la") for k in self.needs_cli
+                k.replace("_", " ").replace("la code", "LA code") for k in self.needs_cli
             ) + " given"
         return None
 

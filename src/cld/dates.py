@@ -1,10 +1,37 @@
-"""Financial years (2020/21 = 1 April 2020 to 31 March 2021) and their quarters."""
+"""Dates: dd/mm/yyyy text, financial years (2020/21 = 1 April 2020 to 31 March 2021) and their
+quarters, and days in England. The one place where dates change form."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")  # days (deadlines, "as of" dates) are English days
+
+
+def parse_ddmmyyyy(text: str) -> date:
+    """Parse a date typed as dd/mm/yyyy. Raises ValueError with a plain message."""
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date in dd/mm/yyyy") from None
+
+
+def ddmmyyyy(day: date | None, missing: str = "") -> str:
+    """A date as dd/mm/yyyy (`missing` for None)."""
+    return day.strftime("%d/%m/%Y") if day else missing
+
+
+def local_day(moment: datetime) -> date:
+    """The day in England of a UTC moment."""
+    return moment.astimezone(LONDON).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The last microsecond of `day` in England, as an aware datetime."""
+    return datetime.combine(day + timedelta(days=1), time(), LONDON) - timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
