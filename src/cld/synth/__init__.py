@@ -10,7 +10,8 @@ postcodes, GP and provider codes. Every list value comes from the specification.
 """
 
 from cld.synth.defects import DEFECT_KINDS
-from cld.synth.engine import SynthResult, generate
+from cld.synth.engine import generate
+from cld.synth.frame import SynthResult
 from cld.synth.identity import nhs_check_digit, nhs_valid
 from cld.synth.vocab import SpecMismatch
 from cld.synth.writer import write_manifest, write_submission

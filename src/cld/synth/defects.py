@@ -30,11 +30,12 @@ import polars as pl
 
 from cld.dates import ddmmyyyy
 from cld.synth.events import OPEN
+from cld.synth.frame import EPOCH, days
 from cld.synth.identity import wrong_check_digit
 from cld.synth.vocab import Vocab
 
 if TYPE_CHECKING:
-    from cld.synth.engine import SynthResult
+    from cld.synth.frame import SynthResult
 
 DEFECT_KINDS = ("CLD302", "CLD305", "CLD306", "CLD501", "CLD502", "CLD401", "CLD402",
                 "CLD406", "CLD603", "CLD308", "CLD311")
@@ -44,8 +45,6 @@ BAD_POSTCODES = ("ABC 123", "LN 12", "12345", "QQ1 1QQ1")
 
 
 def _ddmmyyyy(day: int) -> str:
-    from cld.synth.engine import EPOCH
-
     return ddmmyyyy(EPOCH + timedelta(days=day))
 
 
@@ -60,9 +59,8 @@ def inject(result: SynthResult, vocab: Vocab, share: float, kinds: Iterable[str]
         return
     m = result.meta
     assert result.period is not None
-    from cld.synth.engine import _days
 
-    S, E = (_days(d) for d in result.period)
+    S, E = (days(d) for d in result.period)
     frame = result.rows
     n = frame.height
     et = m["event_type"]

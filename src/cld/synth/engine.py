@@ -9,15 +9,14 @@ then event start -> optional injected defects with a manifest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import numpy as np
 import polars as pl
 
 from cld.spec import load_register, load_spec
 from cld.synth.events import LIST_ITEMS, OPEN
+from cld.synth.frame import SynthResult, days
 from cld.synth.identity import (
     NamePools,
     cqc_ids,
@@ -30,7 +29,6 @@ from cld.synth.identity import (
 from cld.synth.pathways import KINDS, Pathways
 from cld.synth.vocab import Vocab
 
-EPOCH = date(1970, 1, 1)
 KIND_NAMES = list(KINDS)
 
 # Person details, by group. Names are canonical values, checked against the specification.
@@ -132,19 +130,6 @@ MORE_THAN_WEEKLY = ("Per Session", "Hourly", "Daily")
 FULL_COST = {"Yes": 4, "No": 96}
 
 
-@dataclass
-class SynthResult:
-    rows: pl.DataFrame  # one String column per spec item, in template order; "" for blank
-    manifest: list[dict[str, Any]] = field(default_factory=list)
-    # Facts about each row used to place defects (numpy arrays in row order).
-    meta: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    period: tuple[date, date] | None = None
-
-
-def _days(d: date) -> int:
-    return (d - EPOCH).days
-
-
 def _lut(values: list[str], codes: np.ndarray) -> pl.Series:
     """Strings for codes into `values` (-1 -> "")."""
     idx = np.where(codes < 0, len(values), codes)
@@ -220,7 +205,7 @@ def generate(la_code: str, period_start: date, period_end: date, people: int, se
     spec = load_spec()
     vocab = Vocab(spec)
     rng = np.random.default_rng([seed, 0])
-    S, E = _days(period_start), _days(period_end)
+    S, E = days(period_start), days(period_end)
 
     pw = Pathways(vocab, rng, S, E, people)
     pw.run()

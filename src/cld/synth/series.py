@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from cld.spec import load_spec
-from cld.synth.engine import SynthResult
+from cld.synth.frame import SynthResult
 
 
 def cut(result: SynthResult, period_end: date) -> SynthResult:

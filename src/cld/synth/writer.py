@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from cld.synth.engine import SynthResult
+from cld.synth.frame import SynthResult
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 _CHUNK = 100_000  # rows re-encoded at a time for cp1252

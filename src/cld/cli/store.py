@@ -1,18 +1,14 @@
-"""`cld` commands over the submissions store (a thin shell: the logic is in cld.store)."""
+"""Commands over the submissions store (a thin shell: the logic is in cld.store)."""
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from cld.cli import Fmt, _date_arg, _fail, _print_summary, app, err, out
+from cld.cli._shell import Fmt, ListFmt, app, date_arg, emit, err, fail, out, print_summary
 
 StoreOpt = Annotated[Path | None, typer.Option(
     "--store", envvar="CLD_STORE", help="The store's data folder (default ./cld-store).")]
@@ -24,12 +20,6 @@ ByOpt = Annotated[str | None, typer.Option("--by", envvar="CLD_USER",
 YearOpt = Annotated[str, typer.Option("--year", help="Financial year, e.g. 2020/21.")]
 
 
-class ListFmt(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
 def _open(store: Path | None, database: str | None, create: bool = False) -> Any:
     """The store; only `cld submit` creates one where there is none."""
     from cld.store import Store
@@ -38,33 +28,6 @@ def _open(store: Path | None, database: str | None, create: bool = False) -> Any
     for note in st.recovered:
         err.print(f"[yellow]recovered:[/] {note}", highlight=False)
     return st
-
-
-def _emit(rows: list[dict[str, Any]], fmt: ListFmt, title: str, output: Path | None = None
-          ) -> None:
-    """Rows as a rich table, CSV or JSON (to `output` or stdout)."""
-    if fmt == ListFmt.table and output is None:
-        table = Table(*(rows[0].keys() if rows else ["(none)"]), title=title)
-        for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r.values()))
-        out.print(table)
-        return
-    try:
-        fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc.strerror}") from None
-    try:
-        if fmt == ListFmt.json:
-            fh.write(json.dumps(rows, indent=1, default=str) + "\n")
-        else:
-            w = csv.writer(fh, lineterminator="\n")
-            if rows:
-                w.writerow(rows[0].keys())
-            for r in rows:
-                w.writerow(["" if v is None else v for v in r.values()])
-    finally:
-        if output:
-            fh.close()
 
 
 @app.command()
@@ -84,15 +47,15 @@ def submit(
     version; 1: rejected (structural problems, wrong period; stored with its report);
     2: the command could not run; 3: refused (the year is locked; nothing stored).
     """
-    from cld.store import submit as run
+    import cld.store
 
-    pe = _date_arg(period_end, "--period-end")
+    pe = date_arg(period_end, "--period-end")
     st = _open(store, database, create=True)
     with err.status("Submitting…") as status:
-        outcome = run(st, file, la, year, period_end=pe, by=by,
+        outcome = cld.store.submit(st, file, la, year, period_end=pe, by=by,
                        progress=lambda m: status.update(f"{m}…"))
     if outcome.result is not None:
-        _print_summary(out, outcome.result)
+        print_summary(out, outcome.result)
     colour = {"accepted": "green", "duplicate": "yellow"}.get(outcome.kind, "red")
     out.print(f"[bold {colour}]{outcome.kind}:[/] {outcome.message}", highlight=False)
     if outcome.kind == "refused":
@@ -118,15 +81,10 @@ def submissions(
     store: StoreOpt = None, database: DbOpt = None,
 ) -> None:
     """List every version submitted for a year (accepted and rejected)."""
-    from cld.store.models import Submission
-    from cld.store.submit import submission_info
+    from cld.store.queries import list_submissions
 
     st = _open(store, database)
-    qs = Submission.objects.using(st.alias).select_related("year").filter(
-        year__label=_year_label(year))
-    if la:
-        qs = qs.filter(la_id=la)
-    rows = [submission_info(s) for s in qs.order_by("la_id", "version")]
+    rows = list_submissions(st, year, la)
     if fmt == ListFmt.table:
         rows = [{"id": r["id"], "LA": r["la_code"], "v": r["version"], "status": r["status"],
                  "received (UTC)": r["received_at"][:16].replace("T", " "),
@@ -134,7 +92,7 @@ def submissions(
                  "fatal": r["fatal"], "errors": r["errors"], "warnings": r["warnings"],
                  "file": r["file"],
                  "note": r["rejection_reason"] or r["period_note"]} for r in rows]
-    _emit(rows, fmt, f"Submissions for {year}")
+    emit(rows, fmt, f"Submissions for {year}")
 
 
 def _dmy(iso: str | None) -> str:
@@ -156,24 +114,14 @@ def report(
 ) -> None:
     """Write the data-quality report of a stored submission again, in any format."""
     from cld.reports import write_report
-    from cld.store.models import Submission
-    from cld.store.results import load_result, rejection_reason
+    from cld.store.queries import stored_result
 
     st = _open(store, database)
-    sub = Submission.objects.using(st.alias).filter(pk=submission).first()
-    if sub is None:
-        raise _fail(f"no submission {submission} in the store")
-    try:
-        result = load_result(st.path(sub.folder))
-    except (OSError, ValueError) as exc:
-        raise _fail(f"the stored result of submission {submission} cannot be read ({exc}); "
-                    "run `cld audit verify`") from None
-    if result is None:
-        raise _fail(f"submission {submission} could not be read at all: "
-                    f"{rejection_reason(st.path(sub.folder))}", 1)
-    path = output or Path(f"{sub.la_id}-{sub.year.label.replace('/', '-')}-v{sub.version}"
-                          f"-dq.{fmt.value}")
-    write_report(result, fmt.value, path)
+    stored = stored_result(st, submission)
+    if stored.result is None:
+        raise fail(f"submission {submission} could not be read at all: {stored.reason}", 1)
+    path = output or Path(f"{stored.name}-dq.{fmt.value}")
+    write_report(stored.result, fmt.value, path)
     out.print(f"Report written: [bold]{path}[/]", highlight=False)
 
 
@@ -192,8 +140,8 @@ def dataset(
     from cld.store import export_dataset
 
     if fmt not in {"parquet", "csv"}:
-        raise _fail("--format must be parquet or csv")
-    when = _date_arg(as_of, "--as-of")
+        raise fail("--format must be parquet or csv")
+    when = date_arg(as_of, "--as-of")
     st = _open(store, database)
     label = _year_label(year)
     path = output or Path(f"cld-{label.replace('/', '-')}{'-' + la if la else ''}.{fmt}")
@@ -204,7 +152,7 @@ def dataset(
              "period end": _dmy(s["stated_end"]), "rows": s["rows"],
              "errors": s["errors"]}
             for s in ex.submissions]
-    _emit(rows, ListFmt.table, f"Submissions that count for {label}, {ex.source}")
+    emit(rows, ListFmt.table, f"Submissions that count for {label}, {ex.source}")
     out.print(f"Dataset written: [bold]{ex.path}[/] ({ex.rows:,} events from "
               f"{len(ex.submissions)} LA(s); sha256 {ex.sha256[:16]}…; manifest beside it)",
               highlight=False)
@@ -215,11 +163,11 @@ def lock_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
               store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None) -> None:
     """Lock a year for annual reporting: freeze its consolidated dataset as a snapshot and
     refuse further submissions."""
-    from cld.store import lock_year as run
+    import cld.store
 
     st = _open(store, database)
     with err.status("Freezing the consolidated dataset…"):
-        snap = run(st, year, by=by)
+        snap = cld.store.lock_year(st, year, by=by)
     subs = json.loads(snap.manifest)["submissions"]
     out.print(f"{snap.year.label} locked: snapshot {snap.number}, {snap.rows:,} events from "
               f"{len(subs)} LA(s), sha256 {snap.sha256[:16]}… ({snap.path})", highlight=False)
@@ -240,10 +188,10 @@ def reopen_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
                 reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
                 store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None) -> None:
     """Reopen a locked year (its snapshot is kept; the act is audited)."""
-    from cld.store import reopen_year as run
+    import cld.store
 
     st = _open(store, database)
-    y = run(st, year, reason, by=by)
+    y = cld.store.reopen_year(st, year, reason, by=by)
     out.print(f"{y.label} reopened: submissions are accepted again.", highlight=False)
 
 
@@ -260,11 +208,11 @@ def status(
     from cld.store import tracker
 
     st = _open(store, database)
-    rows = tracker(st, year, _date_arg(today, "--today"))
+    rows = tracker(st, year, date_arg(today, "--today"))
     if fmt == ListFmt.json:
-        _emit([r.as_dict() for r in rows], fmt, "", output)
+        emit([r.as_dict() for r in rows], fmt, "", output)
         return
-    _emit([r.as_row() for r in rows], fmt, f"Submissions for {_year_label(year)}", output)
+    emit([r.as_row() for r in rows], fmt, f"Submissions for {_year_label(year)}", output)
     if fmt == ListFmt.table:
         sent = sum(1 for r in rows if r.latest != "not submitted")
         late = sum(1 for r in rows if any(p.late for p in r.periods))
@@ -305,15 +253,15 @@ def audit_list(
     store: StoreOpt = None, database: DbOpt = None,
 ) -> None:
     """The latest audit events."""
-    from cld.store.models import AuditEvent
+    from cld.store.queries import audit_events
 
     st = _open(store, database)
-    evs = list(AuditEvent.objects.using(st.alias).order_by("-seq")[:limit])[::-1]
-    rows = [{"seq": e.seq, "at (UTC)": e.at[:19].replace("T", " "), "who": e.actor,
-             "action": e.action, "LA": e.la_code, "year": e.year,
-             "details": e.details if fmt != ListFmt.json else json.loads(e.details),
-             "hash": e.hash[:12] if fmt == ListFmt.table else e.hash} for e in evs]
-    _emit(rows, fmt, "Audit trail")
+    rows = [{"seq": e["seq"], "at (UTC)": e["at"][:19].replace("T", " "), "who": e["actor"],
+             "action": e["action"], "LA": e["la_code"], "year": e["year"],
+             "details": e["details"] if fmt != ListFmt.json else json.loads(e["details"]),
+             "hash": e["hash"][:12] if fmt == ListFmt.table else e["hash"]}
+            for e in audit_events(st, limit)]
+    emit(rows, fmt, "Audit trail")
 
 
 @app.command()
@@ -326,15 +274,15 @@ def history(
     store: StoreOpt = None, database: DbOpt = None,
 ) -> None:
     """How an LA's events changed across its versions: new, changed, closed, dropped."""
-    from cld.store import history as run
+    import cld.store
 
     st = _open(store, database)
-    events, summary = run(st, la, year, _date_arg(as_of, "--as-of"))
-    _emit(summary.to_pyarrow().to_pylist(), ListFmt.table,
+    events, summary = cld.store.history(st, la, year, date_arg(as_of, "--as-of"))
+    emit(summary.to_pyarrow().to_pylist(), ListFmt.table,
           f"Events of {la} {_year_label(year)} by version")
     if output is not None:
         try:
             events.to_csv(output)
         except OSError as exc:
-            raise _fail(f"cannot write {output}: {exc.strerror}") from None
+            raise fail(f"cannot write {output}: {exc.strerror}") from None
         out.print(f"Event histories written: [bold]{output}[/]", highlight=False)

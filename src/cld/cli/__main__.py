@@ -1,0 +1,5 @@
+"""`python -m cld.cli`: the command line."""
+
+from cld.cli import main
+
+main()

@@ -1,0 +1,139 @@
+"""Commands that make synthetic data: synth, demo."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cld.cli._shell import Fmt, app, date_arg, err, fail, out, print_summary
+
+
+@app.command()
+def synth(
+    la: Annotated[str, typer.Option("--la", help="LA code, e.g. 503.")] = "503",
+    year: Annotated[str, typer.Option(help="Financial year, e.g. 2020/21.")] = "2020/21",
+    period_end: Annotated[str | None, typer.Option(help="dd/mm/yyyy (default 31 March).")]
+    = None,
+    people: Annotated[int, typer.Option(min=1)] = 2000,
+    seed: Annotated[int, typer.Option()] = 0,
+    defects: Annotated[float, typer.Option(min=0.0, max=0.5, help="Share of rows given one "
+                                           "injected defect (0 for a clean file).")] = 0.0,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or xlsx")] = "csv",
+    encoding: Annotated[str, typer.Option(help="utf-8, utf-8-sig or cp1252 (CSV only)")]
+    = "utf-8",
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    manifest: Annotated[Path | None, typer.Option(help="Where to write the defect "
+                                                  "manifest (JSON).")] = None,
+    quarters: Annotated[bool, typer.Option(help="Write the year's four cumulative quarterly "
+                                           "files (…-Q1 to …-Q4), the same events "
+                                           "recurring as in real resubmissions.")] = False,
+) -> None:
+    """Write a realistic synthetic submission (no real person's data), optionally with defects."""
+    from cld.spec import load_register
+    from cld.synth import generate, write_manifest, write_submission
+
+    if la not in load_register():
+        raise fail(f"--la: {la!r} is not an LA code in the register (see `cld las`)")
+    start, end = _year_period(year, period_end)
+    if quarters:
+        from cld.dates import parse_year
+        from cld.synth.series import cut
+
+        if defects or period_end:
+            raise fail("--quarters makes clean files for the whole year: drop --defects and "
+                        "--period-end")
+        full = generate(la, start, end, people=people, seed=seed)
+        stem = output or Path(f"cld-synthetic-{la}-{start:%Y}.{fmt}")
+        for n, q_end in enumerate(parse_year(year).quarters(), start=1):
+            path = stem.with_name(f"{stem.stem}-Q{n}{stem.suffix}")
+            part = cut(full, q_end.end)
+            write_submission(part, path, fmt=fmt, encoding=encoding)
+            out.print(f"Synthetic submission written: [bold]{path}[/] ({part.rows.height:,} "
+                      "rows)", highlight=False)
+        return
+    result = generate(la, start, end, people=people, seed=seed, defects=defects)
+    path = output or Path(f"cld-synthetic-{la}-{start:%Y}.{fmt}")
+    write_submission(result, path, fmt=fmt, encoding=encoding)
+    out.print(f"Synthetic submission written: [bold]{path}[/] ({result.rows.height:,} rows)",
+              highlight=False)
+    if defects > 0:
+        mpath = manifest or path.with_suffix(".manifest.json")
+        write_manifest(result, mpath)
+        out.print(f"Defect manifest: [bold]{mpath}[/] ({len(result.manifest):,} defects)",
+                  highlight=False)
+
+
+def _year_period(year: str, period_end: str | None) -> tuple[date, date]:
+    from cld.dates import parse_year
+
+    try:
+        y = parse_year(year)
+    except ValueError as exc:
+        raise fail(f"--year: {exc}") from None
+    end = y.end
+    if period_end:
+        end = date_arg(period_end, "--period-end") or end
+        if not y.start < end <= y.end:
+            raise fail("--period-end must fall within the financial year")
+    return y.start, end
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option(help="Where to write the demo files.")] = Path("out"),
+    people: Annotated[int, typer.Option(min=1)] = 2000,
+) -> None:
+    """The main job on the embedded default: synthesise a submission, validate it, write reports."""
+    import cld.validation.engine
+    from cld.reports import write_report
+    from cld.synth import generate, write_manifest, write_submission
+
+    folder.mkdir(parents=True, exist_ok=True)
+    start, end = date(2020, 4, 1), date(2021, 3, 31)
+    with err.status("Generating a synthetic submission…"):
+        result = generate("503", start, end, people=people, seed=1, defects=0.01)
+    sub = folder / "synthetic-503-2020-21.csv"
+    write_submission(result, sub)
+    write_manifest(result, folder / "synthetic-503-2020-21.manifest.json")
+    with err.status("Validating…") as status:
+        vr = cld.validation.engine.validate(sub, la_code="503",
+                                            progress=lambda m: status.update(f"{m}…"))
+    print_summary(out, vr)
+    for f in Fmt:
+        path = folder / f"synthetic-503-2020-21-dq.{f.value}"
+        write_report(vr, f.value, path)
+        out.print(f"Report written: [bold]{path}[/]", highlight=False)
+    out.print(f"Open [bold]{folder / 'synthetic-503-2020-21-dq.html'}[/] in a browser. The file "
+              f"has {len(result.manifest):,} injected defects, listed in the manifest.",
+              highlight=False)
+    _demo_store(folder, people)
+
+
+def _demo_store(folder: Path, people: int) -> None:
+    """The processor's quarter: cumulative files of two LAs into a store, then the dataset."""
+    import shutil
+
+    from cld.dates import parse_year
+    from cld.store import Store, export_dataset, submit
+    from cld.synth import generate, write_submission
+    from cld.synth.series import cut
+
+    shutil.rmtree(folder / "store", ignore_errors=True)  # the demo's own store, made afresh
+    store = Store.open(folder / "store")
+    out.rule("The submissions store")
+    for la, seed in (("503", 1), ("318", 2)):
+        full = generate(la, date(2020, 4, 1), date(2021, 3, 31), people=people // 2, seed=seed)
+        quarters = parse_year("2020/21").quarters()[: 4 if la == "503" else 2]
+        for n, end in enumerate(quarters, start=1):
+            path = folder / f"synthetic-{la}-2020-21-Q{n}.csv"
+            write_submission(cut(full, end.end), path)
+            with err.status(f"Submitting {path.name}…"):
+                o = submit(store, path, la, "2020/21", by="demo")
+            out.print(f"{path.name}: [bold]{o.kind}:[/] {o.message}", highlight=False)
+    ex = export_dataset(store, "2020/21", folder / "dataset-2020-21.parquet", by="demo")
+    out.print(f"Consolidated dataset: [bold]{ex.path}[/] ({ex.rows:,} events from "
+              f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "
+              f"{folder / 'store'}[/]", highlight=False)

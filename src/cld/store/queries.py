@@ -1,0 +1,58 @@
+"""Reads of the store for the shells (CLI now, the portal later): no shell touches the ORM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cld.errors import StoreDamaged, StoreError
+from cld.store.core import Store
+from cld.store.results import load_result, rejection_reason
+from cld.store.submit import submission_info
+from cld.store.years import parse_year
+from cld.validation.result import ValidationResult
+
+
+def list_submissions(store: Store, year: str, la: str | None = None) -> list[dict[str, Any]]:
+    """Every version submitted for `year` (of `la` only, when given), by LA then version."""
+    from cld.store.models import Submission
+
+    qs = Submission.objects.using(store.alias).select_related("year").filter(
+        year__label=parse_year(year).label)
+    if la:
+        qs = qs.filter(la_id=la)
+    return [submission_info(s) for s in qs.order_by("la_id", "version")]
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    name: str  # e.g. 503-2020-21-v2, for file names
+    result: ValidationResult | None  # None: the file could not be read at all
+    reason: str  # why it could not be read ("" when it could)
+
+
+def stored_result(store: Store, submission_id: int) -> StoredResult:
+    """The validation result kept with a stored submission."""
+    from cld.store.models import Submission
+
+    sub = Submission.objects.using(store.alias).filter(pk=submission_id).first()
+    if sub is None:
+        raise StoreError(f"no submission {submission_id} in the store")
+    folder = store.path(sub.folder)
+    try:
+        result = load_result(folder)
+    except (OSError, ValueError) as exc:
+        raise StoreDamaged(f"the stored result of submission {submission_id} cannot be read "
+                           f"({exc})") from None
+    name = f"{sub.la_id}-{sub.year.label.replace('/', '-')}-v{sub.version}"
+    return StoredResult(name, result, "" if result is not None else rejection_reason(folder))
+
+
+def audit_events(store: Store, limit: int) -> list[dict[str, Any]]:
+    """The latest `limit` audit events, oldest first."""
+    from cld.store.models import AuditEvent
+
+    evs = list(AuditEvent.objects.using(store.alias).order_by("-seq")[:limit])[::-1]
+    return [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+             "la_code": e.la_code, "year": e.year, "details": e.details, "hash": e.hash}
+            for e in evs]
