@@ -19,8 +19,10 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+from ibis.backends import BaseBackend
 
 from cld.dates import LONDON, end_of_day
+from cld.engines import connect
 from cld.errors import StoreDamaged, StoreError, UnknownLA
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
@@ -54,7 +56,7 @@ def counting(store: Store, year: str, as_of: date | datetime | None = None,
     return list(latest.values())
 
 
-def events_table(con: Any, store: Store, subs: Sequence[Any]) -> ir.Table:
+def events_table(con: BaseBackend, store: Store, subs: Sequence[Any]) -> ir.Table:
     """The events of `subs` (one scan of their files): la_code (from the submission, not the
     file), submission_id, submission_version, event_key, key_source, source_row, then the
     data items (LA Code excepted)."""
@@ -115,7 +117,7 @@ class Export:
 
 def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime | None = None,
                    la: str | None = None, fmt: str = "parquet",
-                   by: str | None = None) -> Export:
+                   by: str | None = None, backend: BaseBackend | None = None) -> Export:
     """Write the consolidated dataset (Parquet or CSV) with a manifest beside it.
 
     A locked year without `as_of` gives its frozen snapshot; otherwise the data that counts
@@ -129,7 +131,7 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         if la not in load_register():
             raise UnknownLA(f"{la!r} is not an LA code in the register")
     y = store.year(year)
-    con = ibis.duckdb.connect()
+    con = backend or connect()
     snap = None
     if y.locked and as_of is None:
         snap = YearSnapshot.objects.using(store.alias).filter(year=y).order_by("-number").first()
@@ -177,7 +179,8 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
     return Export(out, rows, sha, subs_info, source)
 
 
-def lock_year(store: Store, year: str, by: str | None = None) -> Any:
+def lock_year(store: Store, year: str, by: str | None = None,
+              backend: BaseBackend | None = None) -> Any:
     """Freeze the year's consolidated dataset as the next snapshot and refuse new submissions."""
     from cld.store.models import YearSnapshot
 
@@ -188,7 +191,7 @@ def lock_year(store: Store, year: str, by: str | None = None) -> Any:
     subs = counting(store, y.label)
     slug = parse_year(y.label).slug
     with store.staging() as work:
-        con = ibis.duckdb.connect()
+        con = backend or connect()
         part = work / "snapshot.parquet"
         try:
             events_table(con, store, subs).to_parquet(part, compression="zstd")
@@ -256,7 +259,8 @@ def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> 
 
 
 def history(store: Store, la: str, year: str,
-            as_of: date | datetime | None = None) -> tuple[ir.Table, ir.Table]:
+            as_of: date | datetime | None = None,
+            backend: BaseBackend | None = None) -> tuple[ir.Table, ir.Table]:
     """Each event's history across the accepted versions of one LA's year, and a summary per
     version: (events, versions).
 
@@ -275,7 +279,7 @@ def history(store: Store, la: str, year: str,
                 .order_by("version"))
     if not subs:
         raise StoreError(f"no accepted submission of {la} for {parse_year(year).label}")
-    con = ibis.duckdb.connect()
+    con = backend or connect()
     t = events_table(con, store, subs)
     t = t.select(event_key=t.event_key, v=t.submission_version,
                  row_hash=content_digest(t, subs[0].spec_version), event_end=t.event_end)
