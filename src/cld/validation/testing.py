@@ -73,9 +73,15 @@ def write(path: Path, data: list[dict[str, str]], encoding: str = "utf-8",
 
 def issues_for(tmp: Path, overrides: list[dict[str, str]] | None = None,
                extra_rows: list[dict[str, str]] | None = None, **kwargs: Any) -> list[dict]:
-    """Validate the sample (with overrides) and return the issue records as dicts."""
+    """Validate the sample (with overrides) and return the issue records as dicts.
+
+    `period_start`/`period_end` may be given as dd/mm/yyyy text, as a user types them."""
+    from cld.dates import parse_ddmmyyyy
     from cld.validation.engine import validate
 
+    for key in ("period_start", "period_end"):
+        if isinstance(kwargs.get(key), str):
+            kwargs[key] = parse_ddmmyyyy(kwargs[key])
     data = rows(overrides) + [dict(rows()[0], **r) for r in (extra_rows or [])]
     result = validate(write(tmp / "case.csv", data), **kwargs)
     return result.issues.to_pylist()
