@@ -74,6 +74,7 @@ KINDS = {  # how each kind of skipped row is named in the note
     "requirement": "Mandatory/Voluntary",
     "types": "data types",
     "other": "text above the header",
+    "empty": "empty",
 }
 
 
@@ -207,17 +208,16 @@ def find_layout(records: Sequence[Sequence[str]], spec: Spec,
         layout.skipped.append((n + 1, kind))
     n = header_index + 1
     while n < len(records) and (below := _kind(records[n], spec)) is not None:
-        if below != "empty":
-            layout.skipped.append((n + 1, below))
+        layout.skipped.append((n + 1, below))
         n += 1
     layout.first_record = n
     return layout
 
 
 def _block_value(item_id: str, label: str, cells: list[tuple[int, str]], row: int) -> BlockValue:
-    if len(cells) < 2 or cells[1][1].lower().startswith(EXAMPLE_PREFIX):
-        return BlockValue(item_id, label, None, row, column_letter(cells[0][0]))
-    col, value = cells[1]
+    col, value = cells[1] if len(cells) > 1 else (cells[0][0], "")
+    if not value or value.lower().startswith(EXAMPLE_PREFIX):
+        return BlockValue(item_id, label, None, row, column_letter(col))
     return BlockValue(item_id, label, _iso_to_ddmmyyyy(value), row, column_letter(col))
 
 
