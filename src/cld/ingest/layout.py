@@ -173,20 +173,17 @@ def _kind(record: Sequence[str], spec: Spec) -> str | None:
     return None
 
 
-def header_hits(record: Sequence[str], spec: Spec) -> int:
-    index = spec.header_index()
+def header_hits(record: Sequence[str], index: dict[str, str]) -> int:
     return sum(1 for _, c in _filled(record) if header_key(c) in index)
 
 
 def find_layout(records: Sequence[Sequence[str]], spec: Spec,
                 header_index: int | None = None) -> Layout:
     """Find the header among the first records and classify the rows around it."""
-    if header_index is None:
-        header_index, best = 0, 0
-        for n, record in enumerate(records[:SCAN_RECORDS]):
-            hits = header_hits(record, spec)
-            if hits >= 5 and hits > best:
-                header_index, best = n, hits
+    if header_index is None:  # the first row naming five items or more
+        index = spec.header_index()
+        header_index = next((n for n, record in enumerate(records[:SCAN_RECORDS])
+                             if header_hits(record, index) >= 5), 0)
     layout = Layout(header_index=header_index, first_record=header_index + 1)
     labels = {header_key(h): i.id for i in spec.submission_items for h in [i.name, *i.aliases]}
     for n, record in enumerate(records[:header_index]):
@@ -271,7 +268,7 @@ def csv_layout(path: Path, spec: Spec, workdir: Path) -> tuple[Layout, list[str]
     # surrogateescape keeps byte offsets exact even where the text is not UTF-8
     text = head[bom:].decode("utf-8", errors="surrogateescape")
     spans = _record_spans(text, SCAN_RECORDS, whole=len(head) < SCAN_CHARS)
-    records = [next(csv.reader([text[s:e]]), []) for s, e in spans]
+    records = list(csv.reader(text[s:e] for s, e in spans))
     layout = find_layout(records, spec)
     hs, he = spans[layout.header_index] if spans else (0, 0)
     if re.search("[\udc80-\udcff]", text[:he]):
@@ -315,16 +312,17 @@ def drop_trailing_empty(con: duckdb.DuckDBPyConnection, table: str, layout: Layo
     n = int(total[0]) if total else 0
     k = 1
     while True:  # look at the tail only: most files end with a record
+        # rowid bounds are inlined (integers): as parameters DuckDB scans the whole table
         row = con.execute(f"SELECT count(*) FILTER (WHERE NOT ({blank})), max(rowid) FILTER "
-                          f"(WHERE NOT ({blank})) FROM {table} WHERE rowid >= ?",
-                          [n - k]).fetchone()
+                          f"(WHERE NOT ({blank})) FROM {table} WHERE rowid >= {int(n - k)}"
+                          ).fetchone()
         assert row is not None
         if row[0] or k >= n:
             last = -1 if row[1] is None else int(row[1])
             break
         k *= 4
     if last < n - 1:
-        con.execute(f"DELETE FROM {table} WHERE rowid > ?", [last])
+        con.execute(f"DELETE FROM {table} WHERE rowid > {int(last)}")
         layout.trailing_empty = list(range(layout.first_row + last + 1, layout.first_row + n))
 
 
