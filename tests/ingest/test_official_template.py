@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -194,3 +195,30 @@ def test_header_cells_with_line_breaks_are_read_as_the_names() -> None:
     wrapped[names.index("Planned units per week")] = "Planned units \nper week"
     headers = map_headers(wrapped, spec, "f.csv")
     assert headers.issues == [] and headers.present == {i.id for i in spec.items}
+
+
+def test_block_typed_as_a_number_and_dates_in_a_workbook(tmp_path: Path, records: list) -> None:
+    """Excel keeps 503 as a number and 01/04/2020 as a date cell when an LA types them."""
+    import xlsxwriter
+
+    g = grid(records)
+    typed = {"la_code": 503, "period_start": datetime(2020, 4, 1),
+             "period_end": datetime(2021, 3, 31)}
+    path = tmp_path / "typed.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Sheet1")
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    for r, cells in enumerate(g.rows):
+        for c, v in enumerate(cells):
+            if v:
+                ws.write_string(r, c, v)
+    for item_id, value in typed.items():
+        r, c = g.block_cells[item_id]
+        if isinstance(value, datetime):
+            ws.write_datetime(r, c, value, day)
+        else:
+            ws.write_number(r, c, value)
+    wb.close()
+    result = validate(path)
+    assert result.issues.to_pylist() == []
+    assert (result.summary["la_code"], result.summary["period_end"]) == ("503", "31/03/2021")
