@@ -2,8 +2,8 @@
 
 The loaded table has one VARCHAR column per file column (named by data item id, or x<n> for
 columns not in the specification) holding the raw cell text, in file order: `rowid +
-header_row + 1` is the spreadsheet row number (header = 1 for CSV). Everything later reads
-this table; nothing re-parses the file.
+layout.first_row` is the spreadsheet row number of a CSV record (cld.ingest.layout).
+Everything later reads this table; nothing re-parses the file.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
 
 def _finish(con: duckdb.DuckDBPyConnection, table: str, file: str, fmt: str, encoding: str,
             header_row: int, headers: HeaderMap, layout: Layout) -> Loaded:
-    # The raw table keeps every cell as read. CSV: rowid + header_row + 1 is the spreadsheet
+    # The raw table keeps every cell as read. CSV: rowid + layout.first_row is the spreadsheet
     # row; XLSX: the `_row` column holds the sheet row (blank rows dropped).
     con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(f"ALTER TABLE {table}_raw RENAME TO {table}")
