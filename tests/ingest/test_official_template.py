@@ -222,3 +222,39 @@ def test_block_typed_as_a_number_and_dates_in_a_workbook(tmp_path: Path, records
     result = validate(path)
     assert result.issues.to_pylist() == []
     assert (result.summary["la_code"], result.summary["period_end"]) == ("503", "31/03/2021")
+
+
+def test_the_specification_sheet_top_rows_are_skipped_and_the_block_read() -> None:
+    """The rows above the table in the v4.2 specification's template sheet, as transcribed."""
+    spec = load_spec()
+    sheet = [
+        ["", "", "Social Care Client Level Data - Collection Template", "", "", "", "v.4,2"],
+        ["", "", "", "", "Mandatory", "", "Voluntary", "", "Remove?", "", "*"],
+        ["", "", "Summary:", "", "Count of mandatory data items", "",
+         "Count of voluntary data items", "", "Count of total data items"],
+        ["", "", "", "", "23", "", "17", "", "40"],
+        ["", "", "Submission Information"],
+        ["", "", "LA Code", "", "503"],
+        ["", "", "LA Name", "", "Lincolnshire"],
+        ["", "", "Reporting Year", "", "2020/21"],
+        ["", "", "Reporting Period Start Date", "", "2020-04-01 00:00:00"],
+        ["", "", "Reporting Period End Date", "", "e.g. 31/03/2021"],
+        ["", "", "", "", "1", "", "1"],
+        ["", "", "Person Details - Present on ALL rows with unique values", "", "", "",
+         "Events (All)", "", "Costs (Services Only)"],
+        ["", "", "Mandatory", "", "Mandatory", "", "Voluntary"],
+        ["", "", *[c for i in spec.data_items for c in (i.name, "")]],
+        ["", "", "Integer or Alpha-numeric", "", "Integer", "", "Defined List…", "",
+         "dd/mm/yyyy", "", "Numeric (0.00)"],
+        ["", "", "P1", "", "9434765919"],
+    ]
+    layout = find_layout(sheet, spec)
+    assert (layout.header_row, layout.first_row) == (14, 16)
+    assert dict(layout.skipped) == {1: "title", 2: "other", 3: "other", 4: "other",
+                                    5: "block", 6: "block", 7: "block", 8: "block",
+                                    9: "block", 10: "block", 11: "other", 12: "group",
+                                    13: "requirement", 15: "types"}
+    values = {k: (b.value, b.cell) for k, b in layout.block.items()}
+    assert values == {"la_code": ("503", "E6"), "la_name": ("Lincolnshire", "E7"),
+                      "reporting_year": ("2020/21", "E8"),
+                      "period_start": ("01/04/2020", "E9"), "period_end": (None, "E10")}
