@@ -30,14 +30,15 @@ def workbook(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-def excel_csv(path: Path, rows: list[list[str]], trailing: int = 6) -> Path:
+def excel_csv(path: Path, rows: list[list[str]], trailing: int = 6,
+              encoding: str = "cp1252") -> Path:
     """What Excel's "Save As CSV (Comma delimited)" writes: every row as wide as the used
-    range, `trailing` all-empty `,,,,` rows after the records, Windows-1252, CRLF (line breaks
-    inside a cell stay LF, in quotes)."""
+    range, `trailing` all-empty `,,,,` rows after the records, Windows-1252 (or, for "CSV
+    UTF-8", utf-8-sig), CRLF (line breaks inside a cell stay LF, in quotes)."""
     width = max(len(r) for r in rows)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     for r in [*rows, *[[]] * trailing]:
         w.writerow(r + [""] * (width - len(r)))
-    path.write_bytes(buf.getvalue().encode("cp1252"))
+    path.write_bytes(buf.getvalue().encode(encoding))
     return path

@@ -258,3 +258,12 @@ def test_the_specification_sheet_top_rows_are_skipped_and_the_block_read() -> No
     assert values == {"la_code": ("503", "E6"), "la_name": ("Lincolnshire", "E7"),
                       "reporting_year": ("2020/21", "E8"),
                       "period_start": ("01/04/2020", "E9"), "period_end": (None, "E10")}
+
+
+def test_the_csv_utf8_excel_saves_validates_with_no_issue(tmp_path: Path,
+                                                          records: list) -> None:
+    path = excel_csv(tmp_path / "cld.csv", grid(records).rows, encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf,,Social Care")
+    result = validate(path)
+    assert result.issues.to_pylist() == [] and result.summary["rows"] == RECORDS
+    assert result.summary["encoding"] == "utf-8-sig"
