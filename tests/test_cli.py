@@ -112,7 +112,8 @@ def test_template_round_trips(tmp_path: Path) -> None:
 
     sheets = pl.read_excel(tmp_path / "t.xlsx", sheet_id=0, engine="calamine")
     assert {"CLD Submission", "Lists", "Guidance", "LAs"} <= set(sheets)
-    assert sheets["CLD Submission"].columns[5] == "Person Unique Identifier"
+    # the official layout (tests/ingest/test_official_template.py reads it back)
+    assert sheets["CLD Submission"].columns[0].startswith("Social Care Client Level Data")
     assert sheets["LAs"].height == 151
 
 

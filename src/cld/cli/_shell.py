@@ -75,6 +75,8 @@ def print_summary(console: Console, result: ValidationResult) -> None:
     console.print(f"[bold]{s['file']}[/]: {s['rows']:,} rows, {s['people'] or 0:,} people, "
                   f"LA {s['la_code']} {s['la_name'] or ''}, period {s['period_start']} to "
                   f"{s['period_end']}", highlight=False)
+    if s.get("layout"):  # rows skipped around the header of an official template
+        console.print(s["layout"], highlight=False, markup=False)
     table = Table("rule", "severity", "issues", "what", title="Issues by rule")
     for rc in result.rule_counts[:25]:
         table.add_row(rc.rule, rc.severity, f"{rc.count:,}", rc.title)

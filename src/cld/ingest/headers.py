@@ -35,7 +35,7 @@ def map_headers(headers: list[str], spec: Spec, file: str, header_row: int = 1) 
     issues: list[Notice] = []
     seen: dict[str, int] = {}
     for n, raw in enumerate(headers):
-        text = raw.strip().lstrip("\ufeff")
+        text = " ".join(raw.strip().lstrip("\ufeff").split())  # a header may wrap lines
         if not text:
             item_of_column.append(None)
             issues.append(Notice("CLD102", f"Column {column_letter(n)} has no header; "

@@ -2,8 +2,8 @@
 
 The loaded table has one VARCHAR column per file column (named by data item id, or x<n> for
 columns not in the specification) holding the raw cell text, in file order: `rowid +
-header_row + 1` is the spreadsheet row number (header = 1 for CSV). Everything later reads
-this table; nothing re-parses the file.
+layout.first_row` is the spreadsheet row number of a CSV record (cld.ingest.layout).
+Everything later reads this table; nothing re-parses the file.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import io
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from cld.ingest.errors import UnreadableFile, column_letter
 from cld.ingest.headers import HeaderMap, map_headers
+from cld.ingest.layout import Layout, NotUtf8, csv_layout, find_layout, finish, first_column
 from cld.spec import Spec, header_key
 
 MAX_FIELD_BYTES = 1_000_000  # a cell longer than this is not CLD data
@@ -37,6 +38,7 @@ class Loaded:
     header_row: int
     rows: int
     headers: HeaderMap
+    layout: Layout = field(default_factory=Layout)  # rows around the header (official template)
 
 
 def _quote(name: str) -> str:
@@ -149,8 +151,13 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
             encoding = "cp1252"
             source = _transcode(path, "cp1252", workdir)
 
+    layout = Layout()
+
     def load(src: Path) -> HeaderMap:
-        headers = map_headers(_first_record(src, "utf-8-sig", file), spec, file)
+        nonlocal layout
+        record = _first_record(src, "utf-8-sig", file)
+        layout, header, src = csv_layout(src, spec, workdir)
+        headers = map_headers(header or record, spec, file, header_row=layout.header_row)
         names = headers.storage_names()
         columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
         try:
@@ -169,14 +176,15 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
 
     try:
         headers = load(source)
-    except duckdb.Error:  # not UTF-8: Windows-1252 is what Excel writes as "CSV"
+    except (duckdb.Error, NotUtf8):  # not UTF-8: Windows-1252 is what Excel writes as "CSV"
         if encoding != "utf-8":
             raise UnreadableFile(file, "the file starts with a UTF-8 marker but is not valid "
                                  "UTF-8 text; save it again as CSV UTF-8") from None
         encoding = "cp1252"
         source = _transcode(path, "cp1252", workdir)
         headers = load(source)
-    return _finish(con, table, file, "csv", encoding, 1, headers)
+    finish(con, f"{table}_raw", layout, spec, headers, f"rowid + {layout.first_row}", True)
+    return _finish(con, table, file, "csv", encoding, layout.header_row, headers, layout)
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
@@ -203,14 +211,20 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
                              "Identifier', 'Event Type') in its first 30 rows")
     r, sheet, _ = best
     frame = sheets[sheet]
+    pad = first_column(path, sheet)  # the frame starts at the first used column
+    frame = frame.select(*[pl.lit(None, pl.String).alias(f"_pad{n}") for n in range(pad)],
+                         pl.all())
+    layout = find_layout([["" if c is None else str(c) for c in frame.row(n)]
+                          for n in range(min(frame.height, 200))], spec, header_index=r)
     record = ["" if c is None else str(c) for c in frame.row(r)]
     while record and not record[-1].strip():
         record.pop()
     headers = map_headers(record, spec, f"{file} [{sheet}]", header_row=r + 1)
     names = headers.storage_names()
-    body = frame.slice(r + 1).select(frame.columns[: len(names)])
+    body = frame.slice(layout.first_record).select(frame.columns[: len(names)])
     body.columns = names
-    body = body.with_row_index("_row", offset=r + 2).with_columns(pl.col("_row").cast(pl.Int64))
+    body = body.with_row_index("_row", offset=layout.first_row).with_columns(
+        pl.col("_row").cast(pl.Int64))
     # Date cells come as ISO date-times; write them as the dd/mm/yyyy the spec asks for.
     iso = r"^(\d{4})-(\d{2})-(\d{2})[ T]00:00:00(\.0+)?$"
     body = body.with_columns(pl.all().exclude("_row").str.replace(iso, "$3/$2/$1"))
@@ -220,12 +234,13 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
     con.register(f"{table}_frame", body.to_arrow())
     con.execute(f"CREATE OR REPLACE TABLE {table}_raw AS SELECT * FROM {table}_frame")
     con.unregister(f"{table}_frame")
-    return _finish(con, table, file, "xlsx", "xlsx", r + 1, headers)
+    finish(con, f"{table}_raw", layout, spec, headers, "_row", False)
+    return _finish(con, table, file, "xlsx", "xlsx", r + 1, headers, layout)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, table: str, file: str, fmt: str, encoding: str,
-            header_row: int, headers: HeaderMap) -> Loaded:
-    # The raw table keeps every cell as read. CSV: rowid + header_row + 1 is the spreadsheet
+            header_row: int, headers: HeaderMap, layout: Layout) -> Loaded:
+    # The raw table keeps every cell as read. CSV: rowid + layout.first_row is the spreadsheet
     # row; XLSX: the `_row` column holds the sheet row (blank rows dropped).
     con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(f"ALTER TABLE {table}_raw RENAME TO {table}")
@@ -233,7 +248,7 @@ def _finish(con: duckdb.DuckDBPyConnection, table: str, file: str, fmt: str, enc
     rows = int(row[0]) if row else 0
     if rows == 0:
         raise UnreadableFile(file, "the file has a header row but no records")
-    return Loaded(file, table, fmt, encoding, header_row, rows, headers)
+    return Loaded(file, table, fmt, encoding, header_row, rows, headers, layout)
 
 
 def _is_workbook(path: Path) -> bool:

@@ -213,7 +213,7 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: date
     period = Bounds(period_start or _day(modal.get("period_start")),
                     period_end or _day(modal.get("period_end")))
     step(f"Parsing {loaded.rows:,} rows")
-    prepare(con, spec, loaded.table, present, period, loaded.header_row + 1)
+    prepare(con, spec, loaded.table, present, period, loaded.layout.first_row)
     sub_cols = ", ".join([q(i) for i in sub]
                          + [q(i + "__d") for i in sub if i.startswith("period")])
     con.execute("CREATE OR REPLACE TEMP TABLE submission_values AS SELECT "
@@ -271,6 +271,7 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
         "rows": loaded.rows,
         "people": people,
         "columns": len(loaded.headers.headers),
+        "layout": loaded.layout.note(),  # rows skipped around the header, block cells
         "fatal": int(sev.get("fatal", 0)),
         "errors": int(sev.get("error", 0)),
         "warnings": int(sev.get("warning", 0)),

@@ -15,3 +15,9 @@ declare("CLD103", "Header read under another spelling", "warning",
 declare("CLD104", "Voluntary column missing", "warning",
         "Add the column with the template header; leave it blank if you do not collect it.",
         "Template: column headers", "structure", "any voluntary item")
+declare("CLD105", "Submission Information block differs from a column", "error",
+        "The block above the table describes the whole file: correct the block, or the "
+        "column values that differ from it (or remove the column).",
+        "Template: Submission Information", "structure",
+        "LA Code, LA Name, Reporting Year, Reporting Period Start Date, "
+        "Reporting Period End Date")

@@ -1,15 +1,18 @@
-"""Tests for the structural rules (CLD101-CLD104), raised while reading the header."""
+"""Tests for the structural rules (CLD101-CLD105), raised while reading the header."""
 
+import csv
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from cld.spec import load_spec
+from cld.template import official_grid
 from cld.validation.engine import validate
 from cld.validation.registry import RULES
 from cld.validation.testing import at, rows, write
 
-FAIL_CODES = {"CLD101", "CLD102", "CLD103", "CLD104"}
+FAIL_CODES = {"CLD101", "CLD102", "CLD103", "CLD104", "CLD105"}
 
 
 def _run(tmp_path: Path, rename: dict[str, str | None]) -> list[dict]:
@@ -76,3 +79,28 @@ def test_header_issues_take_the_severity_their_rule_declares(
     monkeypatch.setitem(RULES, "CLD104", replace(RULES["CLD104"], severity="error"))
     issues = _run(tmp_path, {"Dementia": None})
     assert {i["severity"] for i in issues if i["rule"] == "CLD104"} == {"error"}
+
+
+def _block_file(tmp_path: Path, year: str) -> Path:
+    """An official-layout CSV whose block says 2020/21 and whose Reporting Year column
+    says `year` on every row."""
+    grid = official_grid(load_spec(), rows())
+    col = len(grid.rows[0]) + 1
+    for n, r in enumerate(grid.rows):
+        r.extend(["", ""])
+        r[col] = ("Reporting Year" if n == grid.header_row
+                  else year if n >= grid.first_record else "")
+    path = tmp_path / "official.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(grid.rows)
+    return path
+
+
+def test_block_and_column_that_differ_are_an_error_at_the_block_cell(tmp_path: Path) -> None:
+    issues = validate(_block_file(tmp_path, "2021/22")).issues.to_pylist()
+    assert at(issues, "CLD105") == {(6, "Reporting Year")}  # the block's row 6, cell E6
+    assert [i["severity"] for i in issues if i["rule"] == "CLD105"] == ["error"]
+
+
+def test_block_and_column_that_agree_are_fine(tmp_path: Path) -> None:
+    assert validate(_block_file(tmp_path, "2020/21")).issues.num_rows == 0
