@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from datetime import date
 from enum import StrEnum
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cld.terminal import internal_error_message, plain
 from cld.validation.result import ValidationResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -31,7 +33,7 @@ class Fmt(StrEnum):
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {plain(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -84,6 +86,10 @@ def validate(
                          progress=lambda m: status.update(f"{m}…"))
     except UnreadableFile as exc:
         raise _fail(str(exc)) from None
+    except Exception:
+        if os.environ.get("CLD_DEBUG"):
+            raise
+        raise _fail(f"{file.name}: {internal_error_message()}") from None
     written: list[Path] = []
     try:
         if fmt is not None:
@@ -112,8 +118,9 @@ def validate(
 
 def _print_summary(console: Console, result: ValidationResult) -> None:
     s = result.summary
-    console.print(f"[bold]{s['file']}[/]: {s['rows']:,} rows, {s['people'] or 0:,} people, "
-                  f"LA {s['la_code']} {s['la_name'] or ''}, period {s['period_start']} to "
+    console.print(f"[bold]{plain(s['file'])}[/]: {s['rows']:,} rows, {s['people'] or 0:,} "
+                  f"people, LA {plain(s['la_code'])} {plain(s['la_name'] or '')}, period "
+                  f"{s['period_start']} to "
                   f"{s['period_end']}", highlight=False)
     table = Table("rule", "severity", "issues", "what", title="Issues by rule")
     for rc in result.rule_counts[:25]:

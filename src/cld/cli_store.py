@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from datetime import date
 from enum import StrEnum
@@ -14,6 +15,7 @@ import typer
 from rich.table import Table
 
 from cld.cli import Fmt, _fail, _print_summary, app, err, out
+from cld.terminal import internal_error_message, plain
 
 StoreOpt = Annotated[Path | None, typer.Option(
     "--store", envvar="CLD_STORE", help="The store's data folder (default ./cld-store).")]
@@ -90,6 +92,10 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except StoreError as exc:
         raise _fail(str(exc)) from None
+    except Exception:
+        if os.environ.get("CLD_DEBUG"):
+            raise
+        raise _fail(internal_error_message()) from None
 
 
 @app.command()
@@ -119,7 +125,7 @@ def submit(
     if outcome.result is not None:
         _print_summary(out, outcome.result)
     colour = {"accepted": "green", "duplicate": "yellow"}.get(outcome.kind, "red")
-    out.print(f"[bold {colour}]{outcome.kind}:[/] {outcome.message}", highlight=False)
+    out.print(f"[bold {colour}]{outcome.kind}:[/] {plain(outcome.message)}", highlight=False)
     for note in outcome.notes:
         out.print(f"[yellow]period:[/] {note}", highlight=False)
     if report_dir is not None and outcome.result is not None:
