@@ -229,7 +229,7 @@ def text_encoding(head: bytes) -> TextGuess:
         return TextGuess(utf16, f"every second byte is zero: UTF-16 ({order}-endian) "
                          "without a byte-order mark", utf16)
     control = len(_CONTROL.findall(head))
-    if control > max(4, len(head) // 100):
+    if control > max(8, len(head) // 20):
         return TextGuess(None, f"{control:,} control bytes in the first {len(head):,}")
     try:
         head.decode("utf-8")
