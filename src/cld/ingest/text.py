@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from cld.validation.result import Issue
 
 CHUNK = 1 << 22
 MAX_LINE = 1 << 26  # a line (without line break) longer than this is not CLD data
-_HIGH = re.compile(rb"[\x80-\xff]")
 LABEL = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}
 
 
@@ -53,29 +51,42 @@ def _lf(block: bytes) -> bytes:
     return block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
-def _decode_lines(block: bytes, first: int, lines: dict[str, list[int]]) -> str:
-    """Decode a block of whole LF lines: ASCII as is, each other line as UTF-8 if it is,
-    else as Windows-1252; note the line numbers of each."""
-    out: list[str] = []
-    pos = 0
-    counted, line = 0, first
-    while m := _HIGH.search(block, pos):
-        start = block.rfind(b"\n", 0, m.start()) + 1
-        end = block.find(b"\n", m.start())
-        end = len(block) if end < 0 else end + 1
-        line += block.count(b"\n", counted, start)
-        counted = start
-        out.append(block[pos:start].decode("ascii"))
-        raw = block[start:end]
-        try:
-            out.append(raw.decode("utf-8"))
-            lines["utf-8"].append(line)
-        except UnicodeDecodeError:
-            out.append(raw.decode("cp1252", errors="cld_latin1_fallback"))
-            lines["cp1252"].append(line)
-        pos = end
-    out.append(block[pos:].decode("ascii"))
-    return "".join(out)
+def _is_utf8(line: bytes) -> bool:
+    # A replacement character marks bytes that are not UTF-8 (no exception per line); only a
+    # line that holds an encoded U+FFFD itself needs the strict check.
+    if "\ufffd" not in line.decode("utf-8", errors="replace"):
+        return True
+    if b"\xef\xbf\xbd" not in line:
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _recode_lines(block: bytes, first: int, lines: dict[str, list[int]]) -> bytes:
+    """A block of whole LF lines as UTF-8: each non-ASCII line kept if it is UTF-8, else
+    decoded as Windows-1252; the line numbers of each kind noted."""
+    if block.isascii():
+        return block
+    try:
+        block.decode("utf-8")
+        whole_utf8 = True
+    except UnicodeDecodeError:
+        whole_utf8 = False
+    parts = block.split(b"\n")
+    changed = False
+    for n, part in enumerate(parts):
+        if part.isascii():
+            continue
+        if not whole_utf8 and not _is_utf8(part):
+            parts[n] = part.decode("cp1252", errors="cld_latin1_fallback").encode("utf-8")
+            lines["cp1252"].append(first + n)
+            changed = True
+            continue
+        lines["utf-8"].append(first + n)
+    return b"\n".join(parts) if changed else block
 
 
 def _bytes_to_utf8(path: Path, out: Path, file: str) -> Recoded:
@@ -104,7 +115,7 @@ def _bytes_to_utf8(path: Path, out: Path, file: str) -> Recoded:
                 block, carry = data, b""
             if b"\r" in block:
                 block, changed = _lf(block), True
-            dst.write(_decode_lines(block, line, lines).encode("utf-8"))
+            dst.write(_recode_lines(block, line, lines))
             line += block.count(b"\n")
             if not chunk:
                 break
