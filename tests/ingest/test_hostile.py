@@ -177,7 +177,7 @@ def test_submit_refuses_the_same_files_plainly(tmp_path: Path) -> None:
     assert code == 1 and "rejected" in out and "password-protected" in out
     code, out, _ = cli("submit", _folder(tmp_path), "--la", "503", "--year", "2020/21",
                        "--store", store)
-    assert code == 2 and "not a file" in out
+    assert code == 2 and "is not a file but a folder" in out
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX only")
@@ -191,7 +191,7 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr + proc.stdout
     code, out, _ = cli("submit", fifo, "--la", "503", "--year", "2020/21", "--store",
                        tmp_path / "store")
-    assert code == 2 and "not a file" in out
+    assert code == 2 and "is not a file but a named pipe (FIFO)" in out
 
 
 def _issues(path: Path) -> tuple[int, dict, list[dict]]:
