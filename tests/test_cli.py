@@ -102,6 +102,19 @@ def test_rules_lists_the_catalogue() -> None:
     assert result.exit_code == 0 and "CLD305" in result.output
 
 
+def test_rules_in_a_fresh_process_writes_the_committed_catalogue(tmp_path: Path) -> None:
+    # A fresh process imports only what `cld rules` needs: the rules must still register.
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "cld.cli", "rules", "--write-docs", str(tmp_path)],
+                   check=True, capture_output=True)
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for name in ("rules.md", "rules.csv"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (docs / name).read_text(
+            encoding="utf-8")
+
+
 def test_template_round_trips(tmp_path: Path) -> None:
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"t.{fmt}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
 from cld.validation.registry import RULES
 
 FIELDS = ("code", "severity", "title", "family", "columns", "guidance", "spec_ref")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from datetime import date
 from enum import StrEnum
@@ -16,6 +17,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from cld.errors import CldError, NoStore, StoreDamaged, UnknownLA
+from cld.terminal import internal_error_message, plain
 
 if TYPE_CHECKING:
     from cld.validation.result import ValidationResult
@@ -37,6 +39,12 @@ class _Commands(TyperGroup):
         except CldError as exc:
             hint = exc.hint or next((h for t, h in HINTS.items() if isinstance(exc, t)), None)
             raise fail(str(exc) + (f"\n  hint: {hint}" if hint else "")) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception:  # never a traceback: a plain message (CLD_DEBUG=1 shows it)
+            if os.environ.get("CLD_DEBUG"):
+                raise
+            raise fail(internal_error_message()) from None
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
@@ -54,7 +62,7 @@ class Fmt(StrEnum):
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {plain(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -72,9 +80,9 @@ def date_arg(value: str | None, flag: str) -> date | None:
 
 def print_summary(console: Console, result: ValidationResult) -> None:
     s = result.summary
-    console.print(f"[bold]{s['file']}[/]: {s['rows']:,} rows, {s['people'] or 0:,} people, "
-                  f"LA {s['la_code']} {s['la_name'] or ''}, period {s['period_start']} to "
-                  f"{s['period_end']}", highlight=False)
+    console.print(f"[bold]{plain(s['file'])}[/]: {s['rows']:,} rows, {s['people'] or 0:,} "
+                  f"people, LA {plain(s['la_code'])} {plain(s['la_name'] or '')}, period "
+                  f"{s['period_start']} to {s['period_end']}", highlight=False)
     if s.get("layout"):  # rows skipped around the header of an official template
         console.print(s["layout"], highlight=False, markup=False)
     table = Table("rule", "severity", "issues", "what", title="Issues by rule")

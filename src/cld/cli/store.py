@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from cld.cli._shell import Fmt, ListFmt, app, date_arg, emit, err, fail, out, print_summary
+from cld.terminal import plain
 
 StoreOpt = Annotated[Path | None, typer.Option(
     "--store", envvar="CLD_STORE", help="The store's data folder (default ./cld-store).")]
@@ -57,7 +58,7 @@ def submit(
     if outcome.result is not None:
         print_summary(out, outcome.result)
     colour = {"accepted": "green", "duplicate": "yellow"}.get(outcome.kind, "red")
-    out.print(f"[bold {colour}]{outcome.kind}:[/] {outcome.message}", highlight=False)
+    out.print(f"[bold {colour}]{outcome.kind}:[/] {plain(outcome.message)}", highlight=False)
     if outcome.kind == "refused":
         out.print(f"  hint: `cld reopen-year {year} --reason ...`", highlight=False)
     for note in outcome.notes:

@@ -237,7 +237,9 @@ def _record_spans(text: str, limit: int, whole: bool) -> list[tuple[int, int]]:
     while len(spans) < limit and (m := _SPECIAL.search(text, pos)):
         i = m.start()
         if text[i] == '"':
-            quoted = not quoted
+            # A quote opens a quoted field only at the field's start (else it is text).
+            if quoted or i == start or text[i - 1] == ",":
+                quoted = not quoted
             pos = i + 1
             continue
         end = i + 2 if text.startswith("\r\n", i) else i + 1
@@ -268,7 +270,10 @@ def csv_layout(path: Path, spec: Spec, workdir: Path) -> tuple[Layout, list[str]
     # surrogateescape keeps byte offsets exact even where the text is not UTF-8
     text = head[bom:].decode("utf-8", errors="surrogateescape")
     spans = _record_spans(text, SCAN_RECORDS, whole=len(head) < SCAN_CHARS)
-    records = list(csv.reader(text[s:e] for s, e in spans))
+    try:
+        records = list(csv.reader(text[s:e] for s, e in spans))
+    except csv.Error:  # not CSV as Python reads it: DuckDB's reader names the problem
+        return Layout(), None, path
     layout = find_layout(records, spec)
     hs, he = spans[layout.header_index] if spans else (0, 0)
     if re.search("[\udc80-\udcff]", text[:he]):

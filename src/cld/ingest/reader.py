@@ -8,12 +8,10 @@ Everything later reads this table; nothing re-parses the file.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,11 +20,18 @@ import duckdb
 from cld.ingest.errors import UnreadableFile, column_letter
 from cld.ingest.headers import HeaderMap, map_headers
 from cld.ingest.layout import Layout, NotUtf8, csv_layout, find_layout, finish, first_column
+from cld.ingest.sniff import (
+    first_line_problem,
+    kind,
+    line_ends,
+    read_head,
+    text_encoding,
+    workbook_problem,
+)
+from cld.ingest.text import Recoded, mixed_issues, to_utf8
 from cld.spec import Spec, header_key
 
 MAX_FIELD_BYTES = 1_000_000  # a cell longer than this is not CLD data
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 
 
 @dataclass
@@ -45,36 +50,16 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _cp1252_fallback(err: UnicodeError) -> tuple[str | bytes, int]:
-    # The five bytes cp1252 leaves undefined decode as their Latin-1 code points.
-    assert isinstance(err, UnicodeDecodeError)
-    return err.object[err.start : err.end].decode("latin-1"), err.end
-
-
-codecs.register_error("cp1252_latin1", _cp1252_fallback)
-
-
-def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
-    """Write a UTF-8 copy of a file in another encoding (streamed, any size)."""
-    out = workdir / "transcoded.csv"
-    errors = "cp1252_latin1" if encoding == "cp1252" else "strict"
-    with (
-        open(path, encoding=encoding, errors=errors, newline="") as src,
-        open(out, "w", encoding="utf-8", newline="") as dst,
-    ):
-        while chunk := src.read(1 << 22):
-            dst.write(chunk)
-    return out
-
-
 def _first_record(path: Path, encoding: str, file: str) -> list[str]:
     with open(path, encoding=encoding, errors="replace", newline="") as f:
         head = f.read(1 << 20)
     if not head.strip():
         raise UnreadableFile(file, "the file is empty")
+    if problem := first_line_problem(head, path):
+        raise UnreadableFile(file, problem, row=1)
     first_line = head.splitlines()[0] if head.splitlines() else ""
     try:
-        record = next(csv.reader(io.StringIO(head)))
+        record = next(csv.reader(io.StringIO(head, newline="")))
     except (csv.Error, StopIteration) as exc:
         raise UnreadableFile(file, f"the header row cannot be read ({exc})", row=1) from exc
     if len(record) == 1:
@@ -131,29 +116,18 @@ def _duck_error(exc: Exception) -> str:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
-              table: str, workdir: Path) -> Loaded:
-    with path.open("rb") as f:
-        head = f.read(1 << 16)
-    encoding = "utf-8"
-    source = path
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-        source = _transcode(path, "utf-16", workdir)
-    elif b"\x00" in head:
-        raise UnreadableFile(file, "this is a binary file, not a CSV text file or XLSX workbook")
-    elif head.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        first_line = head.split(b"\n", 1)[0] if b"\n" in head else b""
-        try:
-            first_line.decode("utf-8")
-        except UnicodeDecodeError:  # the header itself is not UTF-8 (e.g. a cp1252 '£')
-            encoding = "cp1252"
-            source = _transcode(path, "cp1252", workdir)
+              table: str, workdir: Path, head: bytes) -> Loaded:
+    guess = text_encoding(head)
+    assert guess.encoding is not None  # binary files were refused by sniff.kind
+    encoding, source = guess.encoding, path
+    recoded: Recoded | None = None
+    if encoding not in {"utf-8", "utf-8-sig"} or len(line_ends(head)) > 1:
+        recoded = to_utf8(path, guess.codec, workdir, file)
+        encoding, source = recoded.encoding, recoded.path
 
     layout = Layout()
 
-    def load(src: Path) -> HeaderMap:
+    def load(src: Path, retry: bool) -> HeaderMap:
         nonlocal layout
         record = _first_record(src, "utf-8-sig", file)
         layout, header, src = csv_layout(src, spec, workdir)
@@ -169,20 +143,20 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str,
                 f"columns={columns}, strict_mode=true, null_padding=false, encoding='utf-8')"
             )
         except duckdb.Error as exc:
-            if "Invalid unicode" in str(exc):
+            if retry:
                 raise
             raise _diagnose(src, "utf-8-sig", len(names), file, _duck_error(exc)) from None
         return headers
 
     try:
-        headers = load(source)
-    except (duckdb.Error, NotUtf8):  # not UTF-8: Windows-1252 is what Excel writes as "CSV"
-        if encoding != "utf-8":
-            raise UnreadableFile(file, "the file starts with a UTF-8 marker but is not valid "
-                                 "UTF-8 text; save it again as CSV UTF-8") from None
-        encoding = "cp1252"
-        source = _transcode(path, "cp1252", workdir)
-        headers = load(source)
+        headers = load(source, retry=recoded is None)
+    except (duckdb.Error, NotUtf8):  # not all UTF-8, or mixed line ends: read it line by line
+        recoded = to_utf8(path, guess.codec, workdir, file)
+        encoding = recoded.encoding
+        headers = load(recoded.path, retry=False)
+    if recoded is not None:
+        headers.issues += mixed_issues(recoded, [spec.item(i).name if i else None
+                                                 for i in headers.item_of_column])
     finish(con, f"{table}_raw", layout, spec, headers, f"rowid + {layout.first_row}", True)
     return _finish(con, table, file, "csv", encoding, layout.header_row, headers, layout)
 
@@ -197,7 +171,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
                                infer_schema_length=0, drop_empty_rows=False,
                                drop_empty_cols=False, read_options={"skip_rows": 0})
     except Exception as exc:  # fastexcel raises its own error types
-        raise UnreadableFile(file, f"the workbook cannot be read ({type(exc).__name__})") from None
+        raise UnreadableFile(file, workbook_problem(exc)) from None
     best: tuple[int, str, int] | None = None
     index = spec.header_index()
     for name, frame in sheets.items():
@@ -251,38 +225,13 @@ def _finish(con: duckdb.DuckDBPyConnection, table: str, file: str, fmt: str, enc
     return Loaded(file, table, fmt, encoding, header_row, rows, headers, layout)
 
 
-def _is_workbook(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as z:
-            return "xl/workbook.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
-
-
 def load_submission(con: duckdb.DuckDBPyConnection, path: str | Path, spec: Spec,
                     table: str = "submission", display_name: str | None = None) -> Loaded:
     """Read `path` into table `table`. Raises UnreadableFile with a clear message."""
     path = Path(path)
     file = display_name or path.name
-    if not path.exists():
-        raise UnreadableFile(file, "file not found")
-    if path.is_dir():
-        raise UnreadableFile(file, "this is a folder, not a file")
-    try:
-        with path.open("rb") as f:
-            magic = f.read(8)
-    except OSError as exc:
-        raise UnreadableFile(file, f"cannot open the file ({exc.strerror})") from None
-    if not magic:
-        raise UnreadableFile(file, "the file is empty")
-    suffix = path.suffix.lower()
-    if magic.startswith(_ZIP_MAGIC):
-        if not _is_workbook(path):
-            raise UnreadableFile(file, "this is a ZIP archive but not an Excel XLSX workbook")
+    head = read_head(path, file)  # refuses folders, FIFOs, devices before opening them
+    if kind(path, head, file) == "xlsx":  # other formats are refused, saying what they are
         return _read_xlsx(con, path, spec, file, table)
-    if magic.startswith(_OLE_MAGIC):
-        raise UnreadableFile(file, "legacy .xls workbooks are not supported; save as .xlsx or CSV")
-    if suffix in {".xlsx", ".xlsm"}:
-        raise UnreadableFile(file, f"the name ends in {suffix} but this is not an Excel workbook")
     with tempfile.TemporaryDirectory(prefix="cld-") as tmp:
-        return _read_csv(con, path, spec, file, table, Path(tmp))
+        return _read_csv(con, path, spec, file, table, Path(tmp), head)

@@ -85,7 +85,11 @@ def submit(store: Store, file: str | Path, la: str, year: str, *,
     if not src.exists():
         raise StoreError(f"{src}: no such file")
     if not src.is_file():
-        raise StoreError(f"{src} is not a file (give the submission's CSV or XLSX file)")
+        from cld.ingest.sniff import special_kind
+
+        what = special_kind(src) or "something else"
+        raise StoreError(f"{src} is not a file but {what} (give the submission's CSV or XLSX "
+                         "file)")
     if _locked(store, y.label):
         with store.write_lock():
             return _refuse(store, la, y.label, actor, src.name)

@@ -51,9 +51,10 @@ def _modal(con: duckdb.DuckDBPyConnection, table: str,
     """The most common value of each submission item (they describe the whole file)."""
     out: dict[str, str | None] = {}
     if ids:
-        row = con.execute(
-            "SELECT " + ", ".join(f"mode(NULLIF(trim({q(i)}), ''))" for i in ids) + f" FROM {table}"
-        ).fetchone()
+        # Kept as a table too: rules compare with it there, not as text pasted into SQL.
+        con.execute("CREATE OR REPLACE TEMP TABLE submission_modal AS SELECT " + ", ".join(
+            f"mode(NULLIF(trim({q(i)}), '')) AS {q(i)}" for i in ids) + f" FROM {table}")
+        row = con.execute("SELECT * FROM submission_modal").fetchone()
         assert row is not None
         out = dict(zip(ids, row, strict=True))
     return out

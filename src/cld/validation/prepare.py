@@ -20,7 +20,9 @@ import duckdb
 
 from cld.spec import Spec, value_key
 
-NUMBER_RE = r"^-?\d+(\.\d+)?$"
+# At most 13 whole digits: every amount to the penny is exact (0.00); 1e400, inf, a
+# 400-digit number are not numbers here.
+NUMBER_RE = r"^-?0*\d{1,13}(\.\d+)?$"
 POSTCODE_RE = (
     r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]"
     r"|[A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2}|ZZ99 ?[0-9][A-Z]Z)$"
@@ -65,16 +67,15 @@ def _list_sql(con: duckdb.DuckDBPyConnection, col: str, clean: str, distinct: li
     raw = f"s.{q(col)}"
     mapped = {d: classify(d, values, lookup) for d in distinct if d.strip()}
     if len(mapped) <= MAP_LIMIT:
-        canon = ", ".join(f"{sql_str(k)}: {sql_str(v)}" for k, (v, _) in mapped.items()
-                          if v is not None)
-        match = ", ".join(f"{sql_str(k)}: {m}" for k, (_, m) in mapped.items())
-        return [
-            f"{clean} AS {q(col)}",
-            (f"MAP {{{canon}}}[{raw}]" if canon else "CAST(NULL AS VARCHAR)")
-            + f" AS {q(col + '__c')}",
-            (f"CAST(MAP {{{match}}}[{raw}] AS UTINYINT)" if match else "CAST(NULL AS UTINYINT)")
-            + f" AS {q(col + '__m')}",
-        ], None
+        # A one-row table of two MAPs, filled by parameters: file values never enter SQL text.
+        name = f"mapv_{col}"
+        canon = {k: v for k, (v, _) in mapped.items() if v is not None}
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT MAP(?::VARCHAR[], "
+                    "?::VARCHAR[]) AS c, MAP(?::VARCHAR[], ?::UTINYINT[]) AS m",
+                    [list(canon), list(canon.values()), list(mapped),
+                     [m for _, m in mapped.values()]])
+        return [f"{clean} AS {q(col)}", f"{name}.c[{raw}] AS {q(col + '__c')}",
+                f"{name}.m[{raw}] AS {q(col + '__m')}"], f"CROSS JOIN {name}"
     # Too many distinct values to inline: classify them into a lookup table and join.
     name = f"map_{col}"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, c VARCHAR, m UTINYINT)")

@@ -43,6 +43,11 @@ class Context:
     def is_type(self, event_type: str) -> ir.BooleanValue:
         return self.t["event_type__c"] == event_type  # type: ignore[no-any-return]
 
+    def modal_value(self, item_id: str) -> ir.Value:
+        """The most common value of a submission item, read from its table (not as a literal:
+        file values never enter SQL text)."""
+        return self.t.get_backend().table("submission_modal")[item_id].as_scalar()
+
     def date(self, day: date | str) -> ir.DateValue:
         return ibis.literal(day, type="date")  # type: ignore[return-value]
 

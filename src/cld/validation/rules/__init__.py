@@ -5,6 +5,7 @@ from cld.validation.rules import (  # noqa: F401
     dates,
     fields,
     people,
+    reading,
     structure,
     submission,
 )

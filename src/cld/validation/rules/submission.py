@@ -51,7 +51,7 @@ def sub_varies(ctx: Context) -> Iterator[Finding]:
             if mode is None:
                 continue
             c = ctx.c(i)
-            yield Finding(c.isnull() | (c != mode), i,
+            yield Finding(c.isnull() | (c != ctx.modal_value(i)), i,
                           f"{ctx.name(i)} differs from the value on most rows ({mode}).", c)
 
 
