@@ -112,9 +112,10 @@ def validate(
 
 def _print_summary(console: Console, result: ValidationResult) -> None:
     s = result.summary
+    from cld.reports._common import la_text, period_text
+
     console.print(f"[bold]{s['file']}[/]: {s['rows']:,} rows, {s['people'] or 0:,} people, "
-                  f"LA {s['la_code']} {s['la_name'] or ''}, period {s['period_start']} to "
-                  f"{s['period_end']}", highlight=False)
+                  f"LA {la_text(s)}, period {period_text(s)}", highlight=False)
     table = Table("rule", "severity", "issues", "what", title="Issues by rule")
     for rc in result.rule_counts[:25]:
         table.add_row(rc.rule, rc.severity, f"{rc.count:,}", rc.title)

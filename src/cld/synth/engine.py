@@ -28,6 +28,7 @@ from cld.synth.identity import (
     postcodes,
 )
 from cld.synth.pathways import KINDS, Pathways
+from cld.synth.tidy import drop_repeated_keys, later_assessments_as_reviews
 from cld.synth.vocab import Vocab
 
 EPOCH = date(1970, 1, 1)
@@ -227,6 +228,8 @@ def generate(la_code: str, period_start: date, period_end: date, people: int, se
     # rows by person, then event start (then pathway order)
     order = np.lexsort((ev["seq"], ev["start"], ev["pid"]))
     ev = {k: a[order] for k, a in ev.items()}
+    later_assessments_as_reviews(ev, vocab)
+    ev = drop_repeated_keys(ev, vocab)
     pid = ev["pid"]
     n_rows = len(pid)
 
@@ -468,8 +471,10 @@ def _services(ev: dict[str, np.ndarray], vocab: Vocab, places: _Places,
     cols["unit_cost"] = _decimal(unit_cost)
     cols["cost_frequency"] = _lut(vocab.values["cost_frequency"], frequency)
     cols["planned_units"] = _decimal(units)
-    full = _Picker(vocab, rng)("full_cost_client", FULL_COST, n)
-    cols["full_cost_client"] = _lut(vocab.values["yes_no"], np.where(costed, full, -1))
+    # one value per person: a client pays the full cost of all the support, or not
+    full = _Picker(vocab, rng)("full_cost_client", FULL_COST, int(ev["pid"].max(initial=-1)) + 1)
+    full_row = full[ev["pid"]]
+    cols["full_cost_client"] = _lut(vocab.values["yes_no"], np.where(costed, full_row, -1))
     return costed
 
 

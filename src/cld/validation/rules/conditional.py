@@ -187,3 +187,44 @@ def delivery_not_community(ctx: Context) -> Iterator[Finding]:
                   & ctx.c("delivery_mechanism").notnull(), "delivery_mechanism",
                   "Delivery Mechanism is given on a service that is not long term community.",
                   ctx.c("delivery_mechanism"))
+
+
+@rule("CLD415", "Event Outcome 'NFA - Deceased' but no Date of Death", "error",
+      "The person has died: give their Date of Death (it is mandatory where the person has "
+      "died), or correct the outcome.", "Guidance: Date of Death; Event Outcome", "conditional",
+      needs=("event_outcome", "date_of_death"), columns="Date of Death")
+def deceased_no_death_date(ctx: Context) -> Iterator[Finding]:
+    yield Finding((ctx.c("event_outcome__c") == "NFA - Deceased")
+                  & ctx.c("date_of_death").isnull(), "date_of_death",
+                  "Event Outcome is 'NFA - Deceased' but Date of Death is blank.")
+
+
+@rule("CLD416", "Service Component does not belong with the Service Type", "warning",
+      "Each Service Component belongs with the service types of its kind: care-home "
+      "components with their long term type, long term community components (home support, "
+      "direct payment, ...) with Long Term Support: Community, short term components with a "
+      "short term type, reablement with ST-Max. Check both values: processing counts the "
+      "service by its type, so a mismatch is probably a mis-coded row.",
+      "Guidance: Events (Services only) - Service Type, Service Component", "conditional",
+      needs=("service_type", "service_component"), columns="Service Component")
+def component_mismatch(ctx: Context) -> Iterator[Finding]:
+    st, comp = ctx.c("service_type__c"), ctx.c("service_component__c")
+    ok = ibis.literal(False)
+    for service_type, components in ctx.spec.service_components.items():
+        ok = ok | ((st == service_type) & comp.isin(components))
+    yield Finding(ctx.is_type("Service") & st.notnull() & comp.notnull() & ~ok,
+                  "service_component",
+                  ibis.literal("Service Component does not belong with Service Type '")
+                  .concat(st, "'."), ctx.c("service_component"))
+
+
+@rule("CLD417", "Service Type in the guidance only", "warning",
+      "Accepted: 'Short Term Support: End of Life' is in the guidance's Service Type list but "
+      "not in the template's drop-down, so some processing may not recognise it. Nothing to "
+      "fix if you mean it; otherwise use Short Term Support: Other Short Term with the "
+      "component End of Life Care.", "Guidance: Service Type vs Template: Service Type list",
+      "conditional", needs=("service_type",), columns="Service Type")
+def guidance_only_type(ctx: Context) -> Iterator[Finding]:
+    yield Finding(ctx.c("service_type__c").isin(ctx.spec.group("guidance_only_service_types")),
+                  "service_type", "Accepted: this Service Type is in the guidance but not the "
+                  "template's list.", ctx.c("service_type"))
