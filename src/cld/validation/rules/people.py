@@ -92,6 +92,10 @@ def full_cost_varies(ctx: Context) -> Iterator[Finding]:
                   ctx.c("full_cost_client"))
 
 
+DAY_OFFSET = 100_000  # days before 1970 still count as positive
+ROW_SPAN = 2**32  # rows are numbered below this
+
+
 @rule("CLD606", "More than one Assessment for the person", "warning",
       "An assessment is the first assessment of a new client; every later one, including a "
       "re-assessment, is reported as a Review. Check the later rows' Event Type.",
@@ -99,11 +103,13 @@ def full_cost_varies(ctx: Context) -> Iterator[Finding]:
       needs=("person_id", "event_type", "event_start"), columns="Event Type")
 def second_assessment(ctx: Context) -> Iterator[Finding]:
     assessment = ctx.is_type("Assessment")
-    w = ibis.window(group_by=[ctx.c("person_id"), assessment],
-                    order_by=[ctx.c("event_start__d"), ctx.c("_row")])
-    first = ctx.c("_row").first().over(w)
-    yield Finding(ctx.c("person_id").notnull() & assessment & (ibis.row_number().over(w) > 0),
-                  "event_type",
+    row = ctx.c("_row")
+    # The first assessment by start date, then row: the least (day, row) of the person's
+    # assessments packed in one number, so one unordered window (as CLD605's) finds it.
+    packed = (ctx.c("event_start__d").epoch_days() + DAY_OFFSET) * ROW_SPAN + row
+    first = (ibis.ifelse(assessment, packed, None).min()
+             .over(ibis.window(group_by=[ctx.c("person_id")])) % ROW_SPAN)
+    yield Finding(ctx.c("person_id").notnull() & assessment & (row != first), "event_type",
                   ibis.literal("A later assessment of this person (the first is at row ")
                   .concat(first.cast("string"), "): report it as a review."),
                   ctx.c("event_type"))
