@@ -206,7 +206,7 @@ def deceased_no_death_date(ctx: Context) -> Iterator[Finding]:
       "short term type, reablement with ST-Max. Check both values: processing counts the "
       "service by its type, so a mismatch is probably a mis-coded row.",
       "Guidance: Events (Services only) - Service Type, Service Component", "conditional",
-      needs=("service_type", "service_component"), columns="Service Component")
+      needs=("event_type", "service_type", "service_component"), columns="Service Component")
 def component_mismatch(ctx: Context) -> Iterator[Finding]:
     st, comp = ctx.c("service_type__c"), ctx.c("service_component__c")
     ok = ibis.literal(False)
