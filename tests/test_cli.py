@@ -66,6 +66,21 @@ def test_warnings_only_exit_0(tmp_path: Path) -> None:
     assert "warnings" in result.output
 
 
+def test_summary_without_submission_information_prints_no_none(tmp_path: Path) -> None:
+    data = [{k: v for k, v in r.items() if not k.startswith(("LA ", "Reporting"))}
+            for r in rows()]
+    result = runner.invoke(app, ["validate", str(write(tmp_path / "n.csv", data))])
+    assert result.exit_code == 1  # the fatal missing columns
+    assert "None" not in result.output
+    assert "LA Not known, period Not known" in " ".join(result.output.split())
+
+
+def test_summary_names_the_la_and_period(clean: Path) -> None:
+    result = runner.invoke(app, ["validate", str(clean)])
+    shown = " ".join(result.output.split())  # the console wraps long lines
+    assert "LA Lincolnshire (503), period 01/04/2020 to 31/03/2021" in shown
+
+
 def test_la_mismatch_is_an_error(clean: Path) -> None:
     result = runner.invoke(app, ["validate", str(clean), "--la", "316"])
     assert result.exit_code == 1 and "CLD204" in result.output

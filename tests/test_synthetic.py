@@ -59,7 +59,7 @@ def test_shape_people_and_identifiers() -> None:
         [pl.col(c).n_unique().alias(c) for c in person_cols])
     assert all(per_person[c].max() == 1 for c in person_cols)
     numbers = rows["NHS Number"].unique().to_list()
-    assert all(n.startswith("999") and nhs_number.is_valid(n) for n in numbers)
+    assert all(n.startswith("900") and nhs_number.is_valid(n) for n in numbers)
     assert rows.group_by("NHS Number").agg(
         pl.col("Person Unique Identifier").n_unique())["Person Unique Identifier"].max() == 1
     assert rows["Event Reference"].n_unique() == rows.height

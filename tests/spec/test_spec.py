@@ -118,3 +118,64 @@ def test_bad_delta_is_refused(tmp_path: Path) -> None:
         {"base": "v4.2", "version": "bad", "changes": {"remove_items": ["no_such_item"]}}))
     with pytest.raises(ValueError, match="unknown item"):
         load_spec_from("bad", tmp_path)
+
+
+def test_domain_groups_are_defined_once_in_the_spec() -> None:
+    spec = load_spec("v4.2")
+    assert spec.group("short_term_beds") == ("Short Term Residential Care",
+                                             "Short Term Nursing Care")
+    assert spec.group("more_than_weekly_frequencies") == ("Per Session", "Hourly", "Daily")
+    assert spec.group("learning_disability_reasons") == ("Learning Disability Support",)
+    assert len(spec.group("long_term_service_types")) == 3
+    assert spec.event_key_fields() == {
+        "Request": ("route_of_access",), "Assessment": ("assessment_type",),
+        "Service": ("service_type", "service_component"), "Review": ()}
+    with pytest.raises(KeyError):
+        spec.group("no_such_group")
+
+
+def test_every_service_type_has_its_components() -> None:
+    spec = load_spec("v4.2")
+    assert set(spec.service_components) == set(spec.lists["service_type"].canonical)
+    assert spec.components_for("Long Term Support: Nursing Care") == ("Long Term Nursing Care",)
+    assert "Home Support" not in spec.components_for("Long Term Support: Nursing Care")
+    assert "Reablement" in spec.components_for("Short Term Support: ST-Max")
+    listed = {c for cs in spec.service_components.values() for c in cs}
+    assert listed == set(spec.lists["service_component"].canonical)
+
+
+def _with(tmp_path: Path, edit: str, new: str) -> Path:
+    text = (_data_dir() / "v4.2.yaml").read_text("utf-8")
+    assert edit in text
+    (tmp_path / "v4.2.yaml").write_text(text.replace(edit, new, 1), "utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("edit", "new", "message"), [
+    ("members: [Per Session, Hourly, Daily]", "members: [Per Session, Hourly, Nightly]",
+     "'Nightly' is not one of cost_frequency"),
+    ("event_key_request: {of: items, members: [route_of_access]}",
+     "event_key_request: {of: items, members: [route_of_acess]}",
+     "'route_of_acess' is not one of items"),
+    ("of: cost_frequency", "of: frequencies", "'frequencies' is neither a defined list"),
+    ('"Long Term Support: Nursing Care": [Long Term Nursing Care]',
+     '"Long Term Support: Nursing Care": [Long Term Nursing Car]',
+     "'Long Term Nursing Car' is not a Service Component value"),
+])
+def test_a_group_member_outside_its_list_is_refused(tmp_path: Path, edit: str, new: str,
+                                                    message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        load_spec_from("v4.2", _with(tmp_path, edit, new))
+
+
+def test_a_delta_renaming_a_value_carries_it_into_the_groups(tmp_path: Path) -> None:
+    (tmp_path / "v4.2.yaml").write_text((_data_dir() / "v4.2.yaml").read_text("utf-8"), "utf-8")
+    delta = {"base": "v4.2", "version": "r-groups", "changes": {"rename_values": {
+        "service_component": {"Short Term Nursing Care": "Short term nursing care"},
+        "service_type": {"Long Term Support: Nursing Care": "Long term support: Nursing"}}}}
+    (tmp_path / "r-groups.yaml").write_text(yaml.safe_dump(delta), "utf-8")
+    spec = load_spec_from("r-groups", tmp_path)
+    assert "Short term nursing care" in spec.group("short_term_beds")
+    assert "Long term support: Nursing" in spec.group("long_term_service_types")
+    assert "Short term nursing care" in spec.components_for("Short Term Support: ST-Max")
+    assert spec.components_for("Long term support: Nursing") == ("Long Term Nursing Care",)

@@ -92,7 +92,7 @@ def test_person_details_identical_on_every_row(clean: SynthResult) -> None:
 
 def test_nhs_numbers_valid_synthetic(clean: SynthResult) -> None:
     numbers = clean.rows[NAME["nhs_number"]].unique().to_list()
-    assert all(n.startswith("999") and len(n) == 10 for n in numbers)
+    assert all(n.startswith("900") and len(n) == 10 for n in numbers)
     assert all(nhs_valid(n) and nhs_number.is_valid(n) for n in numbers)
     assert all(len(set(n)) > 1 for n in numbers)
     assert nhs_check_digit("943476591") == 9 and nhs_check_digit("000000006") is None

@@ -80,9 +80,11 @@ def date_arg(value: str | None, flag: str) -> date | None:
 
 def print_summary(console: Console, result: ValidationResult) -> None:
     s = result.summary
+    from cld.reports._common import la_text, period_text
+
     console.print(f"[bold]{plain(s['file'])}[/]: {s['rows']:,} rows, {s['people'] or 0:,} "
-                  f"people, LA {plain(s['la_code'])} {plain(s['la_name'] or '')}, period "
-                  f"{s['period_start']} to {s['period_end']}", highlight=False)
+                  f"people, LA {plain(la_text(s))}, period {plain(period_text(s))}",
+                  highlight=False)
     if s.get("layout"):  # rows skipped around the header of an official template
         console.print(s["layout"], highlight=False, markup=False)
     table = Table("rule", "severity", "issues", "what", title="Issues by rule")

@@ -62,13 +62,34 @@ def _apply_delta(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
                 old = v["value"]
                 v["value"] = renames[old]
                 v["variants"] = [*v.get("variants", []), old]
+    groups = {k: dict(v, members=list(v["members"])) for k, v in base.get("groups", {}).items()}
+    groups.update(ch.get("groups", {}))
+    components = {k: list(v) for k, v in base.get("service_components", {}).items()}
+    components.update(ch.get("service_components", {}))
+    _rename_members(ch.get("rename_values", {}), groups, components)
     outcomes = [dict(o) for o in base["outcomes"]]
     if "outcomes" in ch:
         outcomes = ch["outcomes"]
     spec.update(version=delta["version"], title=delta.get("title", base["title"]),
                 source=delta.get("source", base["source"]), items=items, lists=lists,
-                outcomes=outcomes)
+                outcomes=outcomes, groups=groups, service_components=components)
     return spec
+
+
+def _rename_members(renames: dict[str, dict[str, str]], groups: dict[str, Any],
+                    components: dict[str, list[str]]) -> None:
+    """Carry renamed list values into the groupings that name them."""
+    for list_id, names in renames.items():
+        for g in groups.values():
+            if g["of"] == list_id:
+                g["members"] = [names.get(m, m) for m in g["members"]]
+        if list_id == "service_type":
+            for old, new in names.items():
+                if old in components:
+                    components[new] = components.pop(old)
+        if list_id == "service_component":
+            for k, v in components.items():
+                components[k] = [names.get(m, m) for m in v]
 
 
 def _raw(version: str, directory: Path) -> dict[str, Any]:

@@ -103,6 +103,14 @@ class OutcomeRule(Model):
     note: str = ""
 
 
+class Group(Model):
+    """A named set of list values (of a defined list, or of a list item) or of item ids."""
+
+    of: str  # a defined list id, a list item id, or "items" for data item ids
+    members: list[str]
+    note: str = ""
+
+
 class Spec(Model):
     version: str
     title: str
@@ -110,6 +118,9 @@ class Spec(Model):
     items: list[DataItem]
     lists: dict[str, DefinedList]
     outcomes: list[OutcomeRule]
+    groups: dict[str, Group] = Field(default_factory=dict)
+    # Service Type -> the Service Components that belong with it
+    service_components: dict[str, list[str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Spec:
@@ -128,7 +139,41 @@ class Spec(Model):
         for rule in self.outcomes:
             if rule.outcome not in outcome_list:
                 raise ValueError(f"outcome rule for unknown outcome {rule.outcome!r}")
+        for name, group in self.groups.items():
+            allowed = self._members_of(group.of)
+            for m in group.members:
+                if m not in allowed:
+                    raise ValueError(f"group {name}: {m!r} is not one of {group.of}")
+        types, comps = self._members_of("service_type"), self._members_of("service_component")
+        for st, components in self.service_components.items():
+            for v, allowed_values, what in [(st, types, "Service Type"),
+                                            *((c, comps, "Service Component")
+                                              for c in components)]:
+                if v not in allowed_values:
+                    raise ValueError(f"service_components: {v!r} is not a {what} value")
         return self
+
+    def _members_of(self, of: str) -> list[str]:
+        if of == "items":
+            return [i.id for i in self.items]
+        if of in self.lists:
+            return self.lists[of].canonical
+        item = next((i for i in self.items if i.id == of), None)
+        if item is not None and item.list_id is not None and item.list_id in self.lists:
+            return self.lists[item.list_id].canonical
+        raise ValueError(f"{of!r} is neither a defined list, a list item nor 'items'")
+
+    def group(self, name: str) -> tuple[str, ...]:
+        """The members of a named domain grouping (KeyError when the spec has none)."""
+        return tuple(self.groups[name].members)
+
+    def event_key_fields(self) -> dict[str, tuple[str, ...]]:
+        """Event type -> the type-specific item ids of its event key."""
+        return {et: self.group("event_key_" + et.lower()) for et in EVENT_TYPES}
+
+    def components_for(self, service_type: str) -> tuple[str, ...]:
+        """The Service Components that belong with a Service Type (none when not listed)."""
+        return tuple(self.service_components.get(service_type, ()))
 
     def item(self, item_id: str) -> DataItem:
         for i in self.items:

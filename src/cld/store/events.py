@@ -13,18 +13,12 @@ from pathlib import Path
 
 import duckdb
 
-from cld.spec import Spec
+from cld.spec import Spec, load_spec
 from cld.validation.prepare import q, sql_str
 
 # Type-specific fields that, with person, event type and start date, identify an event
-# (the identifying fields agreed with the LA working group; end date left out so that a
-# closed edition of an event supersedes its open one).
-KEY_FIELDS: dict[str, tuple[str, ...]] = {
-    "Request": ("route_of_access",),
-    "Assessment": ("assessment_type",),
-    "Service": ("service_type", "service_component"),
-    "Review": (),
-}
+# (defined once in the specification's groups `event_key_<type>`).
+KEY_FIELDS: dict[str, tuple[str, ...]] = load_spec().event_key_fields()
 SQL_TYPES = {"date": "DATE", "numeric": "DOUBLE"}
 
 

@@ -5,7 +5,7 @@
     write_submission(result, "sub.csv")            # or fmt="xlsx", encoding="cp1252"
     write_manifest(result, "sub.manifest.json")
 
-No real person's data: Faker en_GB names, NHS numbers from the 999 test range, fictional
+No real person's data: Faker en_GB names, NHS numbers from the 900 test range, fictional
 postcodes, GP and provider codes. Every list value comes from the specification.
 """
 

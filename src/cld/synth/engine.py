@@ -27,6 +27,7 @@ from cld.synth.identity import (
     postcodes,
 )
 from cld.synth.pathways import KINDS, Pathways
+from cld.synth.tidy import drop_repeated_keys, later_assessments_as_reviews
 from cld.synth.vocab import Vocab
 
 KIND_NAMES = list(KINDS)
@@ -59,7 +60,6 @@ PSR_YOUNGER = {"Mental Health Support": 32, "Physical Support: Personal care sup
                "Sensory Support: Support for visual impairment": 3,
                "Sensory Support: Support for hearing impairment": 2,
                "Support with Memory & Cognition": 3, "PSR Not Known": 5}
-LD = "Learning Disability Support"
 MEMORY = "Support with Memory & Cognition"
 CARER = {"Yes": 45, "No": 42, "Not known": 13}
 ASD_LD = {"Yes": 25, "No": 60, "Not known": 15}
@@ -117,16 +117,11 @@ COSTS: dict[str, list[tuple[str, float, tuple[float, float], tuple[float, float]
     "Learning/Education/Employment Support": [("Per Session", 100, (20, 60), (1, 5))],
     "Other Long Term Support": [("Weekly", 100, (50, 400), None)],
 }
-LONG_TERM_TYPES = ("Long Term Support: Nursing Care", "Long Term Support: Residential Care",
-                   "Long Term Support: Community")
-COMMISSIONED = ("Community: CASSR Commissioned Support", "Prison: CASSR Commissioned Support")
-SHORT_TERM_BEDS = ("Short Term Residential Care", "Short Term Nursing Care")
 CARE_HOME_COMPONENTS = ("Short Term Residential Care", "Short Term Nursing Care",
                         "Long Term Residential Care", "Long Term Nursing Care")
 NURSING_COMPONENTS = ("Short Term Nursing Care", "Long Term Nursing Care")
 REGULATED = ("Reablement", "Home Support", "Community Supported Living", "Shared Lives",
              "End of Life Care")
-MORE_THAN_WEEKLY = ("Per Session", "Hourly", "Daily")
 FULL_COST = {"Yes": 4, "No": 96}
 
 
@@ -218,6 +213,8 @@ def generate(la_code: str, period_start: date, period_end: date, people: int, se
     # rows by person, then event start (then pathway order)
     order = np.lexsort((ev["seq"], ev["start"], ev["pid"]))
     ev = {k: a[order] for k, a in ev.items()}
+    later_assessments_as_reviews(ev, vocab)
+    ev = drop_repeated_keys(ev, vocab)
     pid = ev["pid"]
     n_rows = len(pid)
 
@@ -339,7 +336,8 @@ def _people(pw: Pathways, ev: dict[str, np.ndarray], dod: np.ndarray, vocab: Voc
     age_end = (E - dob) / 365.25
 
     psr = pick.where("primary_support_reason", [
-        (ld, {LD: 1}), (care_home, PSR_CARE_HOME), (age_end >= 65, PSR_OLDER),
+        (ld, dict.fromkeys(vocab.spec.group("learning_disability_reasons"), 1)),
+        (care_home, PSR_CARE_HOME), (age_end >= 65, PSR_OLDER),
         (everyone, PSR_YOUNGER)], n)
     gender = pick("gender", GENDER, n)
     female = gender == vocab.code("gender", "Female")
@@ -428,10 +426,12 @@ def _services(ev: dict[str, np.ndarray], vocab: Vocab, places: _Places,
     cols["provider_name"] = places.provider_names.gather(provider)
     cols["provider_cqc_id"] = places.provider_ids.gather(provider)
 
+    group = vocab.spec.group
     costed = service & (
-        (np.isin(ev["service_type"], codes("service_type", LONG_TERM_TYPES))
-         & ~np.isin(ev["delivery_mechanism"], codes("delivery_mechanism", COMMISSIONED)))
-        | np.isin(comp, codes("service_component", SHORT_TERM_BEDS)))
+        (np.isin(ev["service_type"], codes("service_type", group("long_term_service_types")))
+         & ~np.isin(ev["delivery_mechanism"],
+                    codes("delivery_mechanism", group("commissioned_mechanisms"))))
+        | np.isin(comp, codes("service_component", group("short_term_beds"))))
     unit_cost = np.full(n, -1, dtype=np.int64)  # pence
     frequency = np.full(n, -1, dtype=np.int64)
     units = np.full(n, -1, dtype=np.int64)  # hundredths
@@ -449,14 +449,17 @@ def _services(ev: dict[str, np.ndarray], vocab: Vocab, places: _Places,
             if per_week is not None:
                 quarters = rng.integers(int(per_week[0] * 4), int(per_week[1] * 4) + 1, len(r))
                 units[r] = quarters * 25 if freq == "Hourly" else quarters // 4 * 100
-    more_than_weekly = np.isin(frequency, codes("cost_frequency", MORE_THAN_WEEKLY))
+    more_than_weekly = np.isin(frequency, codes("cost_frequency",
+                                                  group("more_than_weekly_frequencies")))
     if ((units >= 0) != more_than_weekly).any():
         raise AssertionError("planned units must go with hourly, daily or per session costs")
     cols["unit_cost"] = _decimal(unit_cost)
     cols["cost_frequency"] = _lut(vocab.values["cost_frequency"], frequency)
     cols["planned_units"] = _decimal(units)
-    full = _Picker(vocab, rng)("full_cost_client", FULL_COST, n)
-    cols["full_cost_client"] = _lut(vocab.values["yes_no"], np.where(costed, full, -1))
+    # one value per person: a client pays the full cost of all the support, or not
+    full = _Picker(vocab, rng)("full_cost_client", FULL_COST, int(ev["pid"].max(initial=-1)) + 1)
+    full_row = full[ev["pid"]]
+    cols["full_cost_client"] = _lut(vocab.values["yes_no"], np.where(costed, full_row, -1))
     return costed
 
 

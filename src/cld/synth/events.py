@@ -4,7 +4,8 @@ Days are integers since 1970-01-01; `OPEN` stands for no end date (ongoing). Lis
 indices into the specification's canonical values, -1 for blank. Every `add` checks the
 rules a clean file must keep: starts within or before the period, ends inside the period or
 blank, no event over before the period, outcomes only on ended events and allowed for the
-event type, items only on the event types they apply to.
+event type, items only on the event types they apply to, service components only with the service
+types they belong to.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class Events:
             else:
                 val = np.full(k, -1, dtype=np.int64)
             self.parts[item].append(val)
+        if "service_type" in items and "service_component" in items:
+            self.v.check_components(self.parts["service_type"][-1],
+                                    self.parts["service_component"][-1])
         unknown = set(items) - set(LIST_ITEMS)
         if unknown:
             raise SpecMismatch(f"unknown event items {sorted(unknown)}")

@@ -1,6 +1,6 @@
 """Synthetic identifiers and names: never a real person's data.
 
-- NHS numbers from the 999 range (issued for testing, never to patients) with a valid
+- NHS numbers from the 900 range (kept for test systems, never issued to patients) with a valid
   modulus 11 check digit, distinct per person, never one repeated digit.
 - Names from Faker's en_GB pools.
 - Postcodes: real-looking outward codes (postcode areas and districts) with random inward
@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
-NHS_PREFIX = 999
+NHS_PREFIX = 900
 # Postcode areas in England (first letter [A-PR-UWYZ], second [A-HK-Y]).
 AREAS = ("B", "BA", "BB", "BD", "BH", "BL", "BN", "BS", "CA", "CB", "CH", "CM", "CO", "CT",
          "CV", "CW", "DE", "DH", "DL", "DN", "DT", "DY", "EX", "GL", "GU", "HD", "HG", "HP",
@@ -37,7 +37,7 @@ def nhs_valid(number: str) -> bool:
 
 
 def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
-    """`n` distinct valid NHS numbers (int64) in the 999 test range, in random order."""
+    """`n` distinct valid NHS numbers (int64) in the 900 test range, in random order."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     take = min(10**6, int(n * 1.15) + 64)

@@ -106,7 +106,6 @@ class Pathways:
         self.ST_MAX = c("service_type", "Short Term Support: ST-Max")
         self.ST_LOW = c("service_type", "Short Term Support: Ongoing Low Level")
         self.ST_OTHER = c("service_type", "Short Term Support: Other Short Term")
-        self.ST_EOL = c("service_type", "Short Term Support: End of Life")
         self.LT_NURSING = c("service_type", "Long Term Support: Nursing Care")
         self.LT_RESIDENTIAL = c("service_type", "Long Term Support: Residential Care")
         self.LT_COMMUNITY = c("service_type", "Long Term Support: Community")
@@ -415,8 +414,9 @@ class Pathways:
         r_end = self.request(P, self.in_period(n), self.O_TO_EOL, ROUTES_EOL)
         s0 = r_end + self.U(0, 2, n)
         # open-ended: most of these people die in the period, which closes the service
+        # the template's type (Short Term Support: End of Life is in the guidance only)
         self.ev.add(P, "Service", s0, np.full(n, OPEN), self.O_PLANNED_END,
-                    (r_end <= self.E) & (s0 <= self.E), service_type=self.ST_EOL,
+                    (r_end <= self.E) & (s0 <= self.E), service_type=self.ST_OTHER,
                     service_component=self.EOL_CARE)
         self.death_mean[P] = 40
 

@@ -82,3 +82,10 @@ class Vocab:
         applies = self.applies[item_id]
         if applies is not None and event_type not in applies:
             raise SpecMismatch(f"{item_id} does not apply to a {event_type}")
+
+    def check_components(self, types: np.ndarray, components: np.ndarray) -> None:
+        """Every (Service Type, Service Component) pair belongs together in the spec."""
+        st, sc = self.values["service_type"], self.values["service_component"]
+        for t, c in set(zip(types.tolist(), components.tolist(), strict=True)):
+            if t >= 0 and c >= 0 and sc[c] not in self.spec.components_for(st[t]):
+                raise SpecMismatch(f"{sc[c]!r} does not belong with {st[t]!r}")

@@ -108,8 +108,10 @@ def _vary_ids(spec: Spec, present: set[str]) -> list[str]:
 
 
 def _age(dob: str, on: str) -> str:
-    """Whole years from `dob` to `on` (SQL date expressions)."""
-    return f"date_sub('year', {dob}, {on})"
+    """Whole years from `dob` to `on` (SQL date expressions): a year more once the day and
+    month of birth are reached, so a 29 February birth ages on 1 March in other years."""
+    return (f"(year({on}) - year({dob}) - CASE WHEN month({on}) * 100 + day({on}) < "
+            f"month({dob}) * 100 + day({dob}) THEN 1 ELSE 0 END)")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str],

@@ -8,13 +8,11 @@ import ibis
 
 from cld.validation.registry import Context, Finding, rule
 
-LTS_COMMUNITY = "Long Term Support: Community"
-LTS_TYPES = ("Long Term Support: Nursing Care", "Long Term Support: Residential Care",
-             LTS_COMMUNITY)
-COMMISSIONED = ("Community: CASSR Commissioned Support", "Prison: CASSR Commissioned Support")
-ST_RES_NURSING = ("Short Term Residential Care", "Short Term Nursing Care")
-MORE_THAN_WEEKLY = ("Per Session", "Hourly", "Daily")
-LD = "Learning Disability Support"
+
+def _community(ctx: Context) -> ibis.expr.types.BooleanValue:
+    """Long term community services (the group the Delivery Mechanism is for)."""
+    return ctx.c("service_type__c").isin(  # type: ignore[no-any-return]
+        ctx.spec.group("community_service_types"))
 
 
 @rule("CLD401", "Event Outcome missing on an ended event", "error",
@@ -64,7 +62,7 @@ def service_missing(ctx: Context) -> Iterator[Finding]:
       needs=("event_type", "service_type", "delivery_mechanism"),
       columns="Delivery Mechanism (Long Term Community or Prison Only)")
 def delivery_missing(ctx: Context) -> Iterator[Finding]:
-    yield Finding(ctx.is_type("Service") & (ctx.c("service_type__c") == LTS_COMMUNITY)
+    yield Finding(ctx.is_type("Service") & _community(ctx)
                   & ctx.c("delivery_mechanism").isnull(), "delivery_mechanism",
                   "Delivery Mechanism is blank on a long term community service.")
 
@@ -93,7 +91,8 @@ def not_applicable(ctx: Context) -> Iterator[Finding]:
 
 def _ld_18_64(ctx: Context) -> ibis.expr.types.BooleanValue:
     age = ctx.c("age_at_period_end")
-    return ((ctx.c("primary_support_reason__c") == LD)  # type: ignore[no-any-return]
+    ld = ctx.spec.group("learning_disability_reasons")
+    return (ctx.c("primary_support_reason__c").isin(ld)  # type: ignore[no-any-return]
             & age.between(18, 64))
 
 
@@ -122,10 +121,11 @@ def costed(ctx: Context) -> ibis.expr.types.BooleanValue:
     """Services that should carry a planned cost (guidance: Costs)."""
     st, comp = ctx.c("service_type__c"), ctx.c("service_component__c")
     dm = ctx.c("delivery_mechanism__c") if "delivery_mechanism" in ctx.present else None
-    lts = st.isin(LTS_TYPES)
+    lts = st.isin(ctx.spec.group("long_term_service_types"))
     if dm is not None:
-        lts = lts & (dm.isnull() | dm.notin(COMMISSIONED))
-    return ctx.is_type("Service") & (lts | comp.isin(ST_RES_NURSING))  # type: ignore[no-any-return]
+        lts = lts & (dm.isnull() | dm.notin(ctx.spec.group("commissioned_mechanisms")))
+    beds = comp.isin(ctx.spec.group("short_term_beds"))
+    return ctx.is_type("Service") & (lts | beds)  # type: ignore[no-any-return]
 
 
 @rule("CLD410", "Unit Cost or Cost Frequency missing on a costed service", "warning",
@@ -146,7 +146,7 @@ def cost_missing(ctx: Context) -> Iterator[Finding]:
       "weekly.", "Guidance: Planned units per week", "conditional",
       needs=("cost_frequency", "planned_units"), columns="Planned units per week")
 def units_missing(ctx: Context) -> Iterator[Finding]:
-    yield Finding(ctx.c("cost_frequency__c").isin(MORE_THAN_WEEKLY)
+    yield Finding(ctx.c("cost_frequency__c").isin(ctx.spec.group("more_than_weekly_frequencies"))
                   & ctx.c("planned_units").isnull(), "planned_units",
                   "Planned units per week is blank but the cost is more often than weekly.")
 
@@ -183,7 +183,48 @@ def outcome_open(ctx: Context) -> Iterator[Finding]:
       columns="Delivery Mechanism (Long Term Community or Prison Only)")
 def delivery_not_community(ctx: Context) -> Iterator[Finding]:
     st = ctx.c("service_type__c")
-    yield Finding(ctx.is_type("Service") & st.notnull() & (st != LTS_COMMUNITY)
+    yield Finding(ctx.is_type("Service") & st.notnull() & ~_community(ctx)
                   & ctx.c("delivery_mechanism").notnull(), "delivery_mechanism",
                   "Delivery Mechanism is given on a service that is not long term community.",
                   ctx.c("delivery_mechanism"))
+
+
+@rule("CLD415", "Event Outcome 'NFA - Deceased' but no Date of Death", "error",
+      "The person has died: give their Date of Death (it is mandatory where the person has "
+      "died), or correct the outcome.", "Guidance: Date of Death; Event Outcome", "conditional",
+      needs=("event_outcome", "date_of_death"), columns="Date of Death")
+def deceased_no_death_date(ctx: Context) -> Iterator[Finding]:
+    yield Finding((ctx.c("event_outcome__c") == "NFA - Deceased")
+                  & ctx.c("date_of_death").isnull(), "date_of_death",
+                  "Event Outcome is 'NFA - Deceased' but Date of Death is blank.")
+
+
+@rule("CLD416", "Service Component does not belong with the Service Type", "warning",
+      "Each Service Component belongs with the service types of its kind: care-home "
+      "components with their long term type, long term community components (home support, "
+      "direct payment, ...) with Long Term Support: Community, short term components with a "
+      "short term type, reablement with ST-Max. Check both values: processing counts the "
+      "service by its type, so a mismatch is probably a mis-coded row.",
+      "Guidance: Events (Services only) - Service Type, Service Component", "conditional",
+      needs=("event_type", "service_type", "service_component"), columns="Service Component")
+def component_mismatch(ctx: Context) -> Iterator[Finding]:
+    st, comp = ctx.c("service_type__c"), ctx.c("service_component__c")
+    ok = ibis.literal(False)
+    for service_type, components in ctx.spec.service_components.items():
+        ok = ok | ((st == service_type) & comp.isin(components))
+    yield Finding(ctx.is_type("Service") & st.notnull() & comp.notnull() & ~ok,
+                  "service_component",
+                  ibis.literal("Service Component does not belong with Service Type '")
+                  .concat(st, "'."), ctx.c("service_component"))
+
+
+@rule("CLD417", "Service Type in the guidance only", "warning",
+      "Accepted: 'Short Term Support: End of Life' is in the guidance's Service Type list but "
+      "not in the template's drop-down, so some processing may not recognise it. Nothing to "
+      "fix if you mean it; otherwise use Short Term Support: Other Short Term with the "
+      "component End of Life Care.", "Guidance: Service Type vs Template: Service Type list",
+      "conditional", needs=("service_type",), columns="Service Type")
+def guidance_only_type(ctx: Context) -> Iterator[Finding]:
+    yield Finding(ctx.c("service_type__c").isin(ctx.spec.group("guidance_only_service_types")),
+                  "service_type", "Accepted: this Service Type is in the guidance but not the "
+                  "template's list.", ctx.c("service_type"))

@@ -101,3 +101,18 @@ def too_old(ctx: Context) -> Iterator[Finding]:
 def ends_after_death(ctx: Context) -> Iterator[Finding]:
     yield Finding(ctx.c("event_end__d") > ctx.c("date_of_death__d"), "event_end",
                   "Event End Date is after the Date of Death.", ctx.c("event_end"))
+
+
+@rule("CLD511", "Open event of a person who died in the period", "warning",
+      "Give the end date (at the latest the Date of Death) and the outcome of every event of "
+      "a person who died in the period; processing otherwise counts it as ongoing. Events "
+      "that end after the death are CLD510.", "Guidance: Date of Death; Event End Date",
+      "dates", needs=("date_of_death", "event_end"), needs_period=True,
+      columns="Event End Date")
+def open_after_death(ctx: Context) -> Iterator[Finding]:
+    assert ctx.period.start and ctx.period.end
+    dod = ctx.c("date_of_death__d")
+    yield Finding(dod.between(ctx.date(ctx.period.start), ctx.date(ctx.period.end))
+                  & ctx.c("event_end").isnull(), "event_end",
+                  "Event End Date is blank but the person died in the period.",
+                  ctx.c("date_of_death"))

@@ -36,7 +36,12 @@ def mandatory_blank(ctx: Context) -> Iterator[Finding]:
 def not_in_list(ctx: Context) -> Iterator[Finding]:
     for i in _items(ctx, type="list"):
         yield Finding(ctx.c(i + "__m") == 3, i,
-                      f"Not a {ctx.name(i)} value in the specification.", ctx.c(i))
+                      f"Not {_a(ctx.name(i))} value in the specification.", ctx.c(i))
+
+
+def _a(name: str) -> str:
+    """The name with its indefinite article ('an Accommodation Status', 'a Gender')."""
+    return ("an " if name[:1].upper() in "AEIOU" else "a ") + name
 
 
 @rule("CLD303", "Value differs from the list in case, spacing or dashes", "warning",
@@ -154,3 +159,44 @@ def cqc_id(ctx: Context) -> Iterator[Finding]:
     c = ctx.c("provider_cqc_id")
     yield Finding(c.notnull() & ~c.re_search(r"^1-[0-9]{6,11}$"), "provider_cqc_id",
                   "Provider CQC ID is not of the form 1-123456789.", c)
+
+
+# NHS number ranges (first ten digits, inclusive) issued to patients: Scotland (CHI),
+# Northern Ireland, England/Wales/Isle of Man (uk-fci nhs-number constants). 999 numbers
+# are test numbers, never issued; the rest of the 9 block is left to test systems' own
+# synthetic patients and not flagged here.
+NHS_ISSUED = (("0100000000", "3112999999"), ("3200000000", "3999999999"),
+              ("4000000000", "4999999999"), ("6000000000", "7999999999"),
+              ("9000000000", "9989999999"))
+NHS_TEST_PREFIX = "999"
+
+
+@rule("CLD314", "NHS Number not in an issued range", "error",
+      "NHS numbers are issued from 010-311 (Scotland), 320-399 (Northern Ireland) and "
+      "400-499 and 600-799 (England, Wales, Isle of Man); numbers starting 999 are test "
+      "numbers. A number elsewhere passes the check digit but belongs to no patient: check "
+      "the case record, or leave it blank for the DSCRO to trace.",
+      "Guidance: NHS Number; NHS number ranges (uk-fci nhs-number)", "fields",
+      needs=("nhs_number",), columns="NHS Number")
+def nhs_range(ctx: Context) -> Iterator[Finding]:
+    d = ctx.c("nhs__digits")
+    issued = ibis.literal(False)
+    for lo, hi in NHS_ISSUED:
+        issued = issued | d.between(lo, hi)
+    test = d.startswith(NHS_TEST_PREFIX)
+    yield Finding(ctx.c("nhs__ok").fill_null(False) & ~_placeholder(ctx)
+                  & (~issued | test), "nhs_number",
+                  ibis.ifelse(test, "NHS Number is a test number (999...), never issued to a "
+                              "patient.", "NHS Number is not in a range issued to patients."),
+                  ctx.c("nhs_number"))
+
+
+@rule("CLD315", "NHS Number written with spaces or dashes", "warning",
+      "The number was read without them and checked as such; write the ten digits only "
+      "(e.g. 9434765919, not 943 476 5919).", "Guidance: NHS Number (10 digits)", "fields",
+      needs=("nhs_number",), columns="NHS Number")
+def nhs_separators(ctx: Context) -> Iterator[Finding]:
+    yield Finding(ctx.c("nhs__digits").re_search("^[0-9]{10}$")
+                  & (ctx.c("nhs_number").strip() != ctx.c("nhs__digits")), "nhs_number",
+                  ibis.literal("Read as ").concat(ctx.c("nhs__digits"), "."),
+                  ctx.c("nhs_number"))

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
 from cld.catalogue import catalogue_csv, catalogue_markdown
+from cld.validation.engine import validate
 from cld.validation.registry import RULES
 from cld.validation.rules import (
     test_conditional,
@@ -13,6 +16,7 @@ from cld.validation.rules import (
     test_structure,
     test_submission,
 )
+from cld.validation.testing import rows, write
 
 MODULES = (test_conditional, test_dates, test_fields, test_people, test_submission)
 DOCS = Path(__file__).resolve().parents[4] / "docs"
@@ -36,3 +40,15 @@ def test_every_rule_has_a_failing_and_a_passing_case() -> None:
 def test_docs_catalogue_is_generated_from_the_rules() -> None:
     assert (DOCS / "rules.md").read_text(encoding="utf-8") == catalogue_markdown()
     assert (DOCS / "rules.csv").read_text(encoding="utf-8") == catalogue_csv()
+
+
+@pytest.mark.parametrize("name", ["Event Type", "Event Start Date", "Person Unique Identifier",
+                                  "Service Type", "Service Component", "Full cost client",
+                                  "Date of Death", "Event End Date", "NHS Number",
+                                  "Event Outcome"])
+def test_rules_skip_cleanly_when_a_column_they_read_is_missing(tmp_path: Path,
+                                                                name: str) -> None:
+    data = [{k: v for k, v in r.items() if k != name} for r in rows()]
+    result = validate(write(tmp_path / "case.csv", data))
+    assert result.summary["rows"] == 4
+    assert any(name in s["reason"] for s in result.rules_skipped)

@@ -1,4 +1,4 @@
-"""Tests for the conditional rules (CLD401-CLD414)."""
+"""Tests for the conditional rules (CLD401-CLD417)."""
 
 from cld.validation.rules.conftest import Case, make_tests
 
@@ -58,6 +58,41 @@ PASS: list[Case] = [
     ("CLD412", [{"Event Outcome": "NFA - Deceased"}], [], {}, set()),
     ("CLD413", [], [], {}, set()),
     ("CLD414", [], [], {}, set()),
+]
+
+
+DM = "Delivery Mechanism (Long Term Community or Prison Only)"
+NURSING = {"Service Type": "Long Term Support: Nursing Care", DM: ""}
+DECEASED = {"Event Outcome": "NFA - Deceased"}
+EOL = "Short Term Support: End of Life"
+
+FAIL += [
+    ("CLD415", [{}, {}, {}, DECEASED], [], {}, {(V, "Date of Death")}),
+    ("CLD416", [{}, {}, NURSING], [], {}, {(S, "Service Component")}),
+    ("CLD416", [{}, {}, {"Service Component": "Reablement"}], [], {},
+     {(S, "Service Component")}),
+    ("CLD416", [{}, {}, {"Service Type": "Short Term Support: ST-Max", DM: "",
+                         "Service Component": "Long Term Residential Care"}], [], {},
+     {(S, "Service Component")}),
+    ("CLD417", [{}, {}, {"Service Type": EOL, "Service Component": "End of Life Care", DM: ""}],
+     [], {}, {(S, "Service Type")}),
+    ("CLD417", [{}, {}, {"Service Type": "short term support: end of life",
+                         "Service Component": "End of Life Care", DM: ""}],
+     [], {}, {(S, "Service Type")}),
+]
+
+PASS += [
+    # the person's Date of Death is given on every row
+    ("CLD415", [{"Date of Death": "01/02/2021"}] * 3 + [dict(DECEASED, **{
+        "Date of Death": "01/02/2021"})], [], {}, set()),
+    ("CLD415", [{}, {}, {}, {"Event Outcome": "NFA - Moved to another LA"}], [], {}, set()),
+    ("CLD416", [{}, {}, dict(NURSING, **{"Service Component": "Long Term Nursing Care"})], [],
+     {}, set()),
+    ("CLD416", [{}, {}, {"Service Type": "Short Term Support: ST-Max", DM: "",
+                         "Service Component": "Reablement"}], [], {}, set()),
+    ("CLD416", [{}, {}, {"Service Component": "Direct Payment"}], [], {}, set()),
+    ("CLD417", [{}, {}, {"Service Type": "Short Term Support: Other Short Term",
+                         "Service Component": "End of Life Care", DM: ""}], [], {}, set()),
 ]
 
 

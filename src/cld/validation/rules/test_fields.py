@@ -1,6 +1,9 @@
-"""Tests for the generated field rules (CLD301-CLD313)."""
+"""Tests for the generated field rules (CLD301-CLD315)."""
+
+from pathlib import Path
 
 from cld.validation.rules.conftest import Case, each, make_tests
+from cld.validation.testing import issues_for
 
 R, A, S, V = 2, 3, 4, 5  # rows of the sample's request, assessment, service, review
 
@@ -59,4 +62,42 @@ PASS: list[Case] = [
 ]
 
 
+FAIL += [
+    ("CLD314", each(**{"NHS Number": "9990000018"}), [], {}, {(R, "NHS Number")}),  # test 999
+    ("CLD314", each(**{"NHS Number": "5123456783"}), [], {}, {(R, "NHS Number")}),  # reserved
+    ("CLD314", each(**{"NHS Number": "8612345677"}), [], {}, {(R, "NHS Number")}),
+    ("CLD314", each(**{"NHS Number": "0001234560"}), [], {}, {(R, "NHS Number")}),
+    ("CLD314", each(**{"NHS Number": "3113000009"}), [], {}, {(R, "NHS Number")}),
+    ("CLD315", each(**{"NHS Number": "943 476 5919"}), [], {}, {(R, "NHS Number")}),
+    ("CLD315", [{"NHS Number": "943-476-5919"}], [], {}, {(R, "NHS Number")}),
+]
+
+PASS += [
+    ("CLD314", each(**{"NHS Number": "6400000003"}), [], {}, set()),  # England/Wales
+    ("CLD314", each(**{"NHS Number": "0101000006"}), [], {}, set()),  # first CHI number
+    ("CLD314", each(**{"NHS Number": "9000000009"}), [], {}, set()),
+    ("CLD314", each(**{"NHS Number": "9990000017"}), [], {}, set()),  # fails the check digit
+    ("CLD315", [{"NHS Number": " 9434765919 "}], [], {}, set()),  # only padded: trimmed
+    ("CLD315", [{"NHS Number": "943.476.5919"}], [], {}, set()),  # not read: CLD308
+]
+
+
 test_fails, test_passes = make_tests(FAIL, PASS)
+
+
+def test_list_messages_use_the_right_article(tmp_path: Path) -> None:
+    issues = issues_for(tmp_path, [{"Gender": "Purple", "Event Type": "Visit",
+                                    "Accommodation Status": "Castle"}])
+    messages = {i["column"]: i["message"] for i in issues if i["rule"] == "CLD302"}
+    assert messages["Accommodation Status"] == ("Not an Accommodation Status value in the "
+                                                "specification.")
+    assert messages["Event Type"] == "Not an Event Type value in the specification."
+    assert messages["Gender"] == "Not a Gender value in the specification."
+
+
+def test_nhs_number_with_spaces_is_valid_for_the_other_checks(tmp_path: Path) -> None:
+    issues = issues_for(tmp_path, [{"NHS Number": "943 476 5919"},
+                                   {"NHS Number": "943-476-5919"}])
+    assert {i["rule"] for i in issues} == {"CLD315"}
+    assert {i["message"] for i in issues} == {"Read as 9434765919."}
+
