@@ -84,30 +84,83 @@ def test_kill_during_lock(store: Store, database: str | None, series: dict,
     assert lock_year(reopened, YEAR).number == 1
 
 
-def test_kill_at_random_moments(store: Store, database: str | None, series: dict) -> None:
-    """Whatever the moment, the new version is whole or absent."""
+def _variants(src: Path, folder: Path, n: int) -> list[Path]:
+    """n different valid files: `src` less its last k events (k = 0..n-1), so that no
+    submission is a duplicate of an earlier one."""
+    lines = src.read_text().splitlines()
+    out = []
+    for k in range(n):
+        path = folder / f"less-{k}.csv"
+        path.write_text("\n".join(lines[:len(lines) - k]) + "\n")
+        out.append(path)
+    return out
+
+
+def _staged(root: Path) -> list[str]:
+    """The files a running submit has written so far in its staging folder."""
+    try:
+        return sorted(f.name for d in (root / "staging").iterdir() if d.is_dir()
+                      for f in d.iterdir())
+    except OSError:  # removed while looking: the work ended
+        return []
+
+
+def _until_staged(p: subprocess.Popen, root: Path, t0: float) -> float | None:
+    """Seconds from t0 until the child's staging folder holds a file (None: it ended)."""
+    while p.poll() is None:
+        if _staged(root):
+            return time.monotonic() - t0
+        assert time.monotonic() - t0 < 300, "the submit never started its work"
+        time.sleep(0.005)
+    return None
+
+
+def test_kill_at_random_moments(store: Store, database: str | None, series: dict,
+                                tmp_path: Path) -> None:
+    """Whatever the moment, the new version is whole or absent. Kills are timed from a
+    measured submit: at fractions of the time from its staging to its exit, after the
+    child has started writing (a file in its staging folder at the kill is the evidence)."""
+    from cld.store.integrity import verify_store
+
+    files = _variants(series["318"][3], tmp_path, 6)
     submit(store, series["503"][0], "503", YEAR)
     base = _state(store)
-    outcomes = set()
-    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+
+    def start(file: Path) -> subprocess.Popen:
+        return subprocess.Popen(_cmd(store, database, "submit", str(file), "--la", "318",
+                                     "--year", YEAR), env=_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    t0 = time.monotonic()
+    p = start(files[0])
+    staged_after = _until_staged(p, store.root, t0)
+    assert p.wait(timeout=300) == 0 and staged_after is not None
+    work = time.monotonic() - t0 - staged_after  # staging to exit
+    mid_work = []
+    for fraction, file in zip((0.05, 0.25, 0.45, 0.65, 0.85), files[1:], strict=True):
         before = _state(Store.open(store.root, database))
-        p = subprocess.Popen(_cmd(store, database, "submit", str(series["318"][3]), "--la",
-                                  "318", "--year", YEAR), env=_env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        t0 = time.monotonic()
+        p = start(file)
+        assert _until_staged(p, store.root, t0) is not None
+        time.sleep(fraction * work)
+        seen = _staged(store.root)
         p.send_signal(signal.SIGKILL)
         p.wait(timeout=60)
         st = Store.open(store.root, database)
         after = _state(st)
         assert set(base["submissions"]) <= set(after["submissions"])
         added = len(after["submissions"]) - len(before["submissions"])
-        outcomes.add(added)
         assert added in (0, 1)
         if added == 0:
             assert after == before
-        assert verify_files(st) == [] and verify(st.alias).ok
+            if seen:
+                mid_work.append((fraction, seen))
+        else:
+            assert after["audit"] == before["audit"] + 1
+        assert verify_store(st) == (after["audit"], [])
         assert list((store.root / "staging").iterdir()) == []
-    assert 0 in outcomes  # at least one kill landed before the commit
+    # the kills timed early in the work landed in it (staged files present, nothing stored)
+    assert len(mid_work) >= 2, (work, mid_work)
 
 
 def test_concurrent_submits_are_serialised(store: Store, database: str | None,
@@ -203,6 +256,8 @@ def test_database_errors_are_clear(store: Store, series: dict,
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 2 MB file system (tmpfs), so that 'disk full' is the kernel's, not a mock."""
     if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("mounting a small file system needs root, and CI must run as root")
         pytest.skip("mounting a small file system needs root (CI runs as root)")
     mnt = tmp_path / "small"
     mnt.mkdir()

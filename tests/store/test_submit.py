@@ -232,3 +232,24 @@ def test_fatal_rejection_names_the_problem(store: Store, tmp_path: Path, series:
     path = edit_column(series["503"][0], tmp_path / "x.csv", "Event Start Date", None)
     out = submit(store, path, "503", YEAR)
     assert out.kind == "rejected" and "Event Start Date" in out.submission.rejection_reason
+
+
+def test_same_bytes_under_another_specification_are_a_new_version(
+        store: Store, series: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A delta release (v4.3 = v4.2 with no changes) in a private spec folder."""
+    import cld.spec.loader as loader
+
+    real = loader._data_dir()
+    data = tmp_path / "spec"
+    data.mkdir()
+    for f in real.iterdir():
+        (data / f.name).symlink_to(f)
+    (data / "v4.3.yaml").write_text("base: v4.2\nversion: v4.3\n")
+    monkeypatch.setattr(loader, "_data_dir", lambda: data)
+    first = submit(store, series["503"][0], "503", YEAR)
+    again = submit(store, series["503"][0], "503", YEAR, spec_version="v4.3")
+    assert again.kind == "accepted", again.message
+    assert again.submission.version == 2 and again.submission.spec_version == "v4.3"
+    assert again.submission.sha256 == first.submission.sha256
+    same = submit(store, series["503"][0], "503", YEAR, spec_version="v4.3")
+    assert same.kind == "duplicate" and same.submission.pk == again.submission.pk

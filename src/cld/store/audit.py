@@ -3,12 +3,14 @@
 hash(n) = sha256(hash(n-1) + canonical text of event n); the first event chains from 64 zeros.
 Changing, removing or reordering any event breaks every hash after it, which `verify` finds.
 Identifiers of people never go in here: only LA codes, years, file names and checksums.
+Events that create or change a store row also record that row's digest (cld.store.binding).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,8 +33,14 @@ def event_hash(prev: str, seq: int, at: str, actor: str, action: str, la_code: s
 
 
 def append(alias: str, actor: str, action: str, *, la_code: str = "", year: str = "",
-           **details: Any) -> AuditEvent:
-    """Append one event. Call it inside the store's write lock and transaction."""
+           bind: Sequence[Any] = (), **details: Any) -> AuditEvent:
+    """Append one event. Call it inside the store's write lock and transaction, after the
+    rows in `bind` (submissions, snapshots, years it created or changed) are saved: their
+    content goes into the event's details (see cld.store.binding)."""
+    if bind:
+        from cld.store.binding import binding
+
+        details["bound"] = [binding(alias, row) for row in bind]
     last = AuditEvent.objects.using(alias).order_by("-seq").first()
     seq = 1 if last is None else last.seq + 1
     prev = GENESIS if last is None else last.hash

@@ -217,7 +217,8 @@ def lock_year(store: Store, year: str, by: str | None = None,
             snap.save(using=store.alias)
             y.locked = True
             y.save(using=store.alias, update_fields=["locked"])
-            audit.append(store.alias, actor, "lock", year=y.label, snapshot=number,
+            audit.append(store.alias, actor, "lock", year=y.label, bind=[snap, y],
+                         snapshot=number,
                          sha256=sha, rows=rows, submissions=[s.pk for s in subs])
             dest = store.path(rel)
             try:
@@ -254,6 +255,7 @@ def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> 
         y.locked = False
         y.save(using=store.alias, update_fields=["locked"])
         audit.append(store.alias, actor, "reopen", year=y.label, reason=reason,
+                     bind=[r for r in (snap, y) if r is not None],
                      snapshot=snap.number if snap else None)
     return y
 

@@ -56,12 +56,15 @@ def verify_audit_links(store: Store) -> list[str]:
 
 def verify_store(store: Store, files: bool = True) -> tuple[int, list[str]]:
     """(audit events, problems): the hash chain, its recorded head, the links between
-    versions/snapshots and their audit events, and (with `files`) every stored file."""
+    versions/snapshots and their audit events, each submission/snapshot/year row against
+    the audit event that bound it, and (with `files`) every stored file."""
     from cld.store.audit import check_head, verify
+    from cld.store.binding import verify_rows
 
     v = verify(store.alias)
     problems = v.problems + check_head(store.alias, store.root / "audit.head")
     problems += verify_audit_links(store)
+    problems += verify_rows(store.alias)
     if files:
         problems += verify_files(store)
     return v.events, problems

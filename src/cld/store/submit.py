@@ -295,7 +295,8 @@ def _commit(store: Store, work: Path, la: str, year: str, fields: dict[str, Any]
                          supersedes=prev if accepted else None, **fields)
         sub.save(using=store.alias)
         audit.append(store.alias, fields["submitted_by"], "submit" if accepted else "reject",
-                     la_code=la, year=year, submission=sub.pk, version=version,
+                     la_code=la, year=year, bind=[sub, y], submission=sub.pk,
+                     version=version,
                      file=fields["filename"], sha256=fields["sha256"],
                      events_sha256=fields.get("events_sha256", ""),
                      result_sha256=fields.get("result_sha256", ""),
