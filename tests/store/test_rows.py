@@ -161,7 +161,8 @@ def test_deleted_and_inserted_rows(store: Store, series: dict) -> None:
             "were bound, or inserted outside cld)") in verify_rows(store.alias)
 
 
-def test_a_store_made_before_rows_were_bound(store: Store, series: dict) -> None:
+def test_a_store_made_before_rows_were_bound(store: Store, database: str | None,
+                                             series: dict) -> None:
     """Its rows are reported as unbound until `bind_unbound` records them, in an audited
     event; from then on an edit is detected."""
     sub = submit(store, series["503"][0], "503", YEAR).submission
@@ -181,8 +182,11 @@ def test_a_store_made_before_rows_were_bound(store: Store, series: dict) -> None
     (store.root / "audit.head").unlink()
     problems = verify_rows(store.alias)
     assert len(problems) == 3 and all("not bound to any audit event" in p for p in problems)
-    assert bind_unbound(store, "processor") == 3
-    assert verify_store(store) == (3, [])
+    assert cld(store.root, database, "audit", "verify")[0] == 1
+    code, out = cld(store.root, database, "audit", "bind")
+    assert code == 0 and "3 rows bound" in out
+    assert verify_store(store) == (3, [])  # submit, lock, bind
+    assert cld(store.root, database, "audit", "verify")[0] == 0
     assert bind_unbound(store, "processor") == 0  # nothing left to bind: no event
     _sql(store, "UPDATE store_submission SET status = 'rejected' WHERE id = %s", [sub.pk])
     assert verify_rows(store.alias) == [

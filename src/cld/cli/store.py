@@ -247,6 +247,16 @@ def audit_verify(
               + (" and every stored file matches its checksum." if files else "."))
 
 
+@audit_app.command("bind")
+def audit_bind(store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None) -> None:
+    """Record the rows no audit event binds (a store made before rows were bound), as they
+    are now, in one audited event; later edits of them are then detected."""
+    from cld.store.binding import bind_unbound
+
+    n = bind_unbound(_open(store, database), by)
+    out.print(f"[green]ok:[/] {n:,} rows bound" if n else "Every row is already bound.")
+
+
 @audit_app.command("list")
 def audit_list(
     limit: Annotated[int, typer.Option(min=1, help="The latest N events.")] = 50,
