@@ -246,9 +246,9 @@ def lock_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
     subs = json.loads(snap.manifest)["submissions"]
     out.print(f"{snap.year.label} locked: snapshot {snap.number}, {snap.rows:,} events from "
               f"{len(subs)} LA(s), sha256 {snap.sha256[:16]}… ({snap.path})", highlight=False)
-    from cld.spec import load_register
+    from cld.spec.register import register_for
 
-    missing = len(load_register()) - len(subs)
+    missing = len(register_for(snap.year.label)) - len(subs)
     short = [s["la_code"] for s in subs if s["stated_end"] != str(snap.year.end)]
     if missing:
         out.print(f"[yellow]note:[/] {missing} LA(s) of the register have no accepted "
