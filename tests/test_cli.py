@@ -148,4 +148,4 @@ def test_template_round_trips(tmp_path: Path) -> None:
 def test_las_csv() -> None:
     result = runner.invoke(app, ["las", "--format", "csv"])
     assert result.exit_code == 0
-    assert "503,Lincolnshire,GEM" in result.output
+    assert "503,E10000019,Lincolnshire,GEM" in result.output

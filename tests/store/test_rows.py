@@ -12,8 +12,8 @@ import pytest
 from django.db import connections
 
 from cld.store import Store, lock_year, reopen_year, submit
-from cld.store.binding import bind_unbound, verify_rows
-from cld.store.integrity import verify_store
+from cld.store.binding import verify_rows
+from cld.store.integrity import bind_unbound, verify_store
 from cld.store.models import AuditEvent, ReportingYear, Submission, YearSnapshot
 from tests.store.conftest import YEAR
 from tests.store.test_cli_store import cld

@@ -172,9 +172,9 @@ def lock_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
     subs = json.loads(snap.manifest)["submissions"]
     out.print(f"{snap.year.label} locked: snapshot {snap.number}, {snap.rows:,} events from "
               f"{len(subs)} LA(s), sha256 {snap.sha256[:16]}… ({snap.path})", highlight=False)
-    from cld.spec import load_register
+    from cld.spec.register import register_for
 
-    missing = len(load_register()) - len(subs)
+    missing = len(register_for(snap.year.label)) - len(subs)
     short = [s["la_code"] for s in subs if s["stated_end"] != str(snap.year.end)]
     if missing:
         out.print(f"[yellow]note:[/] {missing} LA(s) of the register have no accepted "
@@ -251,7 +251,7 @@ def audit_verify(
 def audit_bind(store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None) -> None:
     """Record the rows no audit event binds (a store made before rows were bound), as they
     are now, in one audited event; later edits of them are then detected."""
-    from cld.store.binding import bind_unbound
+    from cld.store.integrity import bind_unbound
 
     n = bind_unbound(_open(store, database), by)
     out.print(f"[green]ok:[/] {n:,} rows bound" if n else "Every row is already bound.")

@@ -31,12 +31,13 @@ def validate(
     """Validate a submission. Exit 0: no errors (warnings allowed); 1: errors; 2: unreadable."""
     import cld.validation.engine
     from cld.reports import write_report
-    from cld.spec import available_versions, load_register
+    from cld.spec import available_versions
+    from cld.spec.register import all_las
 
     if spec_version not in available_versions():
         raise fail(f"--spec: unknown version {spec_version!r} "
                     f"(known: {', '.join(available_versions())})")
-    if la is not None and la not in load_register():
+    if la is not None and la not in all_las():
         raise fail(f"--la: {la!r} is not an LA code in the register (see `cld las`)")
     if (period_start is None) != (period_end is None):
         raise fail("give both --period-start and --period-end, or neither")
@@ -112,21 +113,26 @@ def template(
 @app.command()
 def las(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    year: Annotated[str, typer.Option(help="Financial year, e.g. 2023/24.")] = "2020/21",
 ) -> None:
-    """List the LA register: CASSR code, name and DSCRO region."""
-    from cld.spec import load_register
+    """List the LA register of a year: CASSR code, ONS (GSS) code, name and DSCRO region."""
+    from cld.spec.register import register_for
 
-    reg = load_register()
+    try:
+        reg = dict(sorted(register_for(year).items(), key=lambda kv: kv[1].name))
+    except ValueError as exc:
+        raise fail(f"--year: {exc}") from None
     if fmt == "json":
-        out.print_json(json.dumps([{"code": la.code, "name": la.name, "dscro": la.region}
-                                   for la in reg.values()]))
+        out.print_json(json.dumps([{"code": la.code, "gss_code": la.gss_code, "name": la.name,
+                                    "dscro": la.region} for la in reg.values()]))
     elif fmt == "csv":
         w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(["code", "name", "dscro_region"])
+        w.writerow(["code", "gss_code", "name", "dscro_region"])
         for la in reg.values():
-            w.writerow([la.code, la.name, la.region])
+            w.writerow([la.code, la.gss_code, la.name, la.region])
     else:
-        table = Table("code", "name", "DSCRO region", title=f"{len(reg)} local authorities")
+        table = Table("code", "ONS code", "name", "DSCRO region",
+                      title=f"{len(reg)} local authorities in {year}")
         for la in reg.values():
-            table.add_row(la.code, la.name, la.region)
+            table.add_row(la.code, la.gss_code, la.name, la.region)
         out.print(table)

@@ -118,6 +118,7 @@ class LocalAuthority:
     other_names: tuple[str, ...]
     dscro_codes: tuple[str, ...]
     dscro_regions: tuple[str, ...]
+    gss_code: str = ""  # the ONS 9-character code (E06/E08/E09/E10...)
 
     @property
     def region(self) -> str:
@@ -126,7 +127,8 @@ class LocalAuthority:
 
 @cache
 def load_register() -> dict[str, LocalAuthority]:
-    """The register of LAs (CASSR code, name, DSCRO) from the v4.2 template and contact list."""
+    """The v4.2 register of LAs (CASSR and GSS code, name, DSCRO), in force for 2020/21; later
+    years: `cld.spec.register.register_for`."""
     out: dict[str, LocalAuthority] = {}
     with open(_data_dir() / "la_register.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
@@ -136,6 +138,7 @@ def load_register() -> dict[str, LocalAuthority]:
                 other_names=tuple(n for n in [row["contact_list_name"]] if n),
                 dscro_codes=tuple(row["dscro_codes"].split(";")),
                 dscro_regions=tuple(row["dscro_regions"].split(";")),
+                gss_code=row["gss_code"],
             )
     return out
 

@@ -130,18 +130,3 @@ def verify_rows(alias: str) -> list[str]:
                             f"event #{seq} but its row is missing (deleted)")
     return problems
 
-
-def bind_unbound(store: Any, by: str | None = None) -> int:
-    """Record the rows no event binds, as they are now, in one audited 'bind' event (for a
-    store made before rows were bound). Returns how many rows were bound."""
-    from cld.store import audit
-    from cld.store.core import default_actor
-
-    by = by or default_actor()
-    with store.write_lock():
-        rows = [row for _, row in unbound_rows(store.alias)]
-        if rows:
-            audit.append(store.alias, by, "bind", bind=rows,
-                         note="rows recorded as found: changes before this event are not "
-                              "detectable")
-    return len(rows)

@@ -111,12 +111,12 @@ class Store:
 
     def _missing_las(self) -> list[Any]:
         """Register LAs not yet in the database."""
-        from cld.spec import load_register
+        from cld.spec.register import all_las
         from cld.store.models import LocalAuthority
 
         have = set(LocalAuthority.objects.using(self.alias).values_list("code", flat=True))
         return [LocalAuthority(code=la.code, name=la.name, dscro=la.region)
-                for code, la in load_register().items() if code not in have]
+                for code, la in all_las().items() if code not in have]
 
     def _sync_register(self) -> None:
         from cld.store.models import LocalAuthority

@@ -126,9 +126,9 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
     from cld.store.models import YearSnapshot
 
     if la is not None:
-        from cld.spec import load_register
+        from cld.spec.register import all_las
 
-        if la not in load_register():
+        if la not in all_las():
             raise UnknownLA(f"{la!r} is not an LA code in the register")
     y = store.year(year)
     con = backend or connect()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cld.store.core import Store
+from cld.store.core import Store, default_actor
 from cld.store.files import STORED_FILES, original_name, sha256_file
 
 
@@ -68,3 +68,19 @@ def verify_store(store: Store, files: bool = True) -> tuple[int, list[str]]:
     if files:
         problems += verify_files(store)
     return v.events, problems
+
+
+def bind_unbound(store: Store, by: str | None = None) -> int:
+    """Record the rows no event binds, as they are now, in one audited 'bind' event (for a
+    store made before rows were bound). Returns how many rows were bound."""
+    from cld.store import audit
+    from cld.store.binding import unbound_rows
+
+    by = by or default_actor()
+    with store.write_lock():
+        rows = [row for _, row in unbound_rows(store.alias)]
+        if rows:
+            audit.append(store.alias, by, "bind", bind=rows,
+                         note="rows recorded as found: changes before this event are not "
+                              "detectable")
+    return len(rows)

@@ -12,7 +12,7 @@ from django.db import models
 
 
 class LocalAuthority(models.Model):
-    code = models.CharField(max_length=3, primary_key=True)  # CASSR code, e.g. 503
+    code = models.CharField(max_length=9, primary_key=True)  # CASSR code (e.g. 503) or GSS
     name = models.CharField(max_length=120)
     dscro = models.CharField(max_length=200, blank=True)
 
@@ -107,7 +107,7 @@ class AuditEvent(models.Model):
     at = models.CharField(max_length=40)  # ISO 8601 UTC, as hashed
     actor = models.CharField(max_length=120)
     action = models.CharField(max_length=20)
-    la_code = models.CharField(max_length=3, blank=True)
+    la_code = models.CharField(max_length=9, blank=True)
     year = models.CharField(max_length=7, blank=True)
     details = models.TextField()  # canonical JSON, as hashed
     prev_hash = models.CharField(max_length=64)

@@ -63,7 +63,10 @@ def tracker(store: Store, year: str, today: date | None = None) -> list[LaStatus
               .order_by("la_id", "version")):
         subs.setdefault(s.la_id, []).append(s)
     out = []
-    for la in LocalAuthority.objects.using(store.alias).order_by("code"):
+    from cld.spec.register import register_for
+
+    codes = set(register_for(y.label)) | set(subs)  # the year's LAs, and any that submitted
+    for la in LocalAuthority.objects.using(store.alias).filter(code__in=codes).order_by("code"):
         mine = subs.get(la.code, [])
         periods = []
         for p in y.quarters():

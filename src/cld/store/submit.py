@@ -70,13 +70,14 @@ def submit(store: Store, file: str | Path, la: str, year: str, *,
            spec_version: str = "v4.2",
            progress: Callable[[str], None] | None = None) -> SubmitOutcome:
     """Validate `file` and store it as the next version of `la`'s `year`."""
-    from cld.spec import available_versions, load_register
+    from cld.spec import available_versions
+    from cld.spec.register import register_for
 
     actor = by or default_actor()
     src = Path(file)
     y = parse_year(year)
-    if la not in load_register():
-        raise UnknownLA(f"{la!r} is not an LA code in the register")
+    if la not in register_for(y.label):
+        raise UnknownLA(f"{la!r} is not an LA code in the register for {y.label}")
     if spec_version not in available_versions():
         raise StoreError(f"unknown specification version {spec_version!r}")
     if period_end is not None and not y.start < period_end <= y.end:

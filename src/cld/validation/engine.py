@@ -20,7 +20,8 @@ import cld
 from cld.dates import ddmmyyyy, parse_ddmmyyyy
 from cld.ingest import Loaded, load_submission
 from cld.issues import ISSUE_SCHEMA
-from cld.spec import DEFAULT_VERSION, Spec, load_register, load_spec
+from cld.spec import DEFAULT_VERSION, Spec, load_spec
+from cld.spec.register import all_las
 from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
 from cld.validation.prepare import Bounds, prepare, q
 from cld.validation.registry import RULES, Context, Finding, Rule
@@ -253,7 +254,7 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
         row = con.execute("SELECT count(DISTINCT person_id) FROM prepared_base").fetchone()
         people = int(row[0]) if row else 0
     la = ctx.cli.get("la_code") or ctx.modal.get("la_code")
-    reg = load_register().get(la or "")
+    reg = all_las().get(la or "")
     summary: dict[str, Any] = {
         "file": loaded.file,
         "format": loaded.format,

@@ -7,8 +7,15 @@ from collections.abc import Iterator
 
 import ibis
 
-from cld.spec import load_register
+from cld.spec import LocalAuthority
+from cld.spec.register import all_las, register_for
 from cld.validation.registry import Context, Finding, rule
+
+
+def year_register(ctx: Context) -> dict[str, LocalAuthority]:
+    """The LAs in force in the reporting period's financial year (any year's, without one)."""
+    start = ctx.period.start
+    return register_for(start) if start else all_las()
 
 
 @rule("CLD201", "LA Code not in the register", "error",
@@ -16,17 +23,17 @@ from cld.validation.registry import Context, Finding, rule
       "(e.g. 503 for Lincolnshire).", "Template: LAs sheet", "submission", needs=("la_code",),
       columns="LA Code", per_value=True)
 def la_unknown(ctx: Context) -> Iterator[Finding]:
-    codes = sorted(load_register())
+    codes = sorted(year_register(ctx))
     c = ctx.c("la_code")
     yield Finding(c.notnull() & c.notin(codes), "la_code",
-                  "LA Code is not a code in the LA register.", c)
+                  "LA Code is not a code in the LA register for the reporting year.", c)
 
 
 @rule("CLD202", "LA Name does not match the LA Code", "warning",
       "Use the LA name from the template's LAs sheet for your code.", "Template: LAs sheet",
       "submission", needs=("la_code", "la_name"), columns="LA Name", per_value=True)
 def la_name(ctx: Context) -> Iterator[Finding]:
-    reg = load_register()
+    reg = year_register(ctx)
     c = ctx.c("la_code")
     n = ctx.c("la_name").lower().re_replace(r"[^a-z0-9]", "")  # spacing and punctuation aside
     ok = ibis.literal(False)

@@ -1,6 +1,6 @@
 """Tests for the conditional rules (CLD401-CLD417)."""
 
-from cld.validation.rules.conftest import Case, make_tests
+from cld.validation.rules.conftest import Case, cells, make_tests
 
 R, A, S, V = 2, 3, 4, 5
 LD = {"Primary Support Reason": "Learning Disability Support", "Date of Birth": "01/01/1980"}
@@ -18,8 +18,8 @@ FAIL: list[Case] = [
     ("CLD406", [{}, {}, {}, {"Review Reason": ""}], [], {}, {(V, "Review Reason")}),
     ("CLD407", [{"Review Reason": "Planned"}], [], {}, {(R, "Review Reason")}),
     ("CLD407", [{}, {"Unit Cost (£)": "10.00"}], [], {}, {(A, "Unit Cost (£)")}),
-    ("CLD408", [LD] * 4, [], {}, {(R, "Accommodation Status"), (V, "Accommodation Status")}),
-    ("CLD409", [LD] * 4, [], {}, {(R, "Employment Status")}),
+    ("CLD408", [LD] * 4, [], {}, cells("Accommodation Status")),
+    ("CLD409", [LD] * 4, [], {}, cells("Employment Status")),
     ("CLD410", [{}, {}, {"Unit Cost (£)": ""}], [], {}, {(S, "Unit Cost (£)")}),
     ("CLD410", [{}, {}, {"Service Type": "Short Term Support: Other Short Term",
                          "Service Component": "Short Term Residential Care",

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from cld.validation.prepare import _age
-from cld.validation.rules.conftest import Case, each, make_tests
+from cld.validation.rules.conftest import Case, cells, each, make_tests
 from cld.validation.testing import at, issues_for
 
 R, A, S, V = 2, 3, 4, 5
@@ -20,12 +20,15 @@ FAIL: list[Case] = [
      {(V, "Event Start Date")}),
     ("CLD504", [{"Event Start Date": "01/03/2020", "Event End Date": "02/03/2020"}], [], {},
      {(R, "Event End Date")}),
-    ("CLD505", each(**{"Date of Birth": "01/06/2002"}), [], {}, {(R, "Date of Birth")}),
+    ("CLD505", each(**{"Date of Birth": "01/06/2002"}), [], {},
+     cells("Date of Birth", R, A, S)),  # the review (01/02/2021) is after the 18th birthday
     ("CLD506", each(**{"Date of Death": "01/01/2021"}), [], {}, {(V, "Date of Death")}),
-    ("CLD507", each(**{"Date of Death": "01/04/2021"}), [], {}, {(V, "Date of Death")}),
-    ("CLD508", each(**{"Date of Birth": "01/01/2021"}), [], {}, {(R, "Date of Birth")}),
-    ("CLD509", each(**{"Date of Birth": "01/01/1900"}), [], {}, {(R, "Date of Birth")}),
-    ("CLD510", each(**{"Date of Death": "05/05/2020"}), [], {}, {(A, "Event End Date")}),
+    ("CLD507", each(**{"Date of Death": "01/04/2021"}), [], {}, cells("Date of Death")),
+    ("CLD508", each(**{"Date of Birth": "01/01/2021"}), [], {},
+     cells("Date of Birth", R, A, S)),  # the review (01/02/2021) is after the birth
+    ("CLD509", each(**{"Date of Birth": "01/01/1900"}), [], {}, cells("Date of Birth")),
+    ("CLD510", each(**{"Date of Death": "05/05/2020"}), [], {},
+     cells("Event End Date", A, V)),  # the open service has no end date
 ]
 
 PASS: list[Case] = [
@@ -40,12 +43,17 @@ PASS: list[Case] = [
     # a service that began at 17, before the period, is an adult's service in the period
     ("CLD505", [{"Date of Birth": "15/03/2002"}, {"Date of Birth": "15/03/2002"},
                 {"Date of Birth": "15/03/2002", "Event Start Date": "01/03/2020"},
-                {"Date of Birth": "15/03/2002"}], [], {}, {(4, "Date of Birth")}),
+                {"Date of Birth": "15/03/2002"}], [], {}, set()),
     ("CLD506", each(**{"Date of Death": "01/03/2021"}), [], {}, set()),
+    ("CLD506", [{"Date of Death": "01/02/2021"}] * 4, [], {}, set()),  # death = review start
     ("CLD507", each(**{"Date of Death": "31/03/2021"}), [], {}, set()),
     ("CLD508", [], [], {}, set()),
-    ("CLD509", each(**{"Date of Birth": "01/04/1906"}), [], {}, set()),  # 115 at period end
+    ("CLD508", each(**{"Date of Birth": "02/05/2020"}), [], {}, set()),  # birth = request start
+    # 114 at the period end (31/03/2021) by whole years; one day earlier would be 115
+    ("CLD509", each(**{"Date of Birth": "01/04/1906"}), [], {}, set()),
+    ("CLD509", each(**{"Date of Birth": "31/03/1906"}), [], {}, set()),  # exactly 115: allowed
     ("CLD510", each(**{"Date of Death": "31/03/2021"}), [], {}, set()),
+    ("CLD510", [{"Date of Death": "01/02/2021", "Event End Date": ""}, {}, {}, {}], [], {}, set()),
 ]
 
 

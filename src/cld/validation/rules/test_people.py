@@ -1,14 +1,14 @@
 """Tests for the cross-row rules (CLD601-CLD606)."""
 
-from cld.validation.rules.conftest import Case, make_tests
+from cld.validation.rules.conftest import Case, cells, make_tests
 
 OTHER = {"Person Unique Identifier": "P2", "Event Reference": "E9"}
 
 FAIL: list[Case] = [
-    ("CLD601", [{}, {"Postcode": "LN2 2BB"}], [], {}, {(2, "Postcode"), (3, "Postcode")}),
-    ("CLD601", [{}, {}, {"Date of Death": "01/03/2021"}], [], {}, {(2, "Date of Death")}),
-    ("CLD601", [{}, {"NHS Number": "4010232137"}], [], {}, {(3, "NHS Number")}),
-    ("CLD602", [], [OTHER], {}, {(2, "NHS Number"), (6, "NHS Number")}),
+    ("CLD601", [{}, {"Postcode": "LN2 2BB"}], [], {}, cells("Postcode")),
+    ("CLD601", [{}, {}, {"Date of Death": "01/03/2021"}], [], {}, cells("Date of Death")),
+    ("CLD601", [{}, {"NHS Number": "4010232137"}], [], {}, cells("NHS Number")),
+    ("CLD602", [], [OTHER], {}, cells("NHS Number", 2, 3, 4, 5, 6)),
     ("CLD603", [{}, {"Event Reference": "E1"}], [], {}, {(2, "Event Reference"),
                                                          (3, "Event Reference")}),
 ]
