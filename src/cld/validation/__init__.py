@@ -14,7 +14,7 @@ def __getattr__(name: str) -> Any:  # lazy: cld.ingest imports the result shape 
 
         return getattr(engine, name)
     if name in {"RULES", "Rule"}:
-        from cld.validation import engine, registry  # noqa: F401  (engine registers rules)
+        from cld.validation import registry, rules  # noqa: F401  (rules registers them)
 
         return getattr(registry, name)
     raise AttributeError(name)
