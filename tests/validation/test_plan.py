@@ -18,14 +18,14 @@ try:
     runpy.run_module("cld", run_name="__main__")
 except SystemExit as exc:
     code = exc.code
-print("MODULES:" + ",".join(m for m in %r if m in sys.modules))
+print("MODULES:" + ",".join(m for m in sys.argv[3].split(",") if m in sys.modules))
 print("EXIT:" + str(code))
-""" % (HEAVY,)
+"""
 
 
 def _run(file: Path, out: Path, cache: str) -> tuple[list[str], str]:
     env = {"CLD_CACHE_DIR": cache, "PATH": "/usr/bin:/bin", "HOME": str(file.parent)}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(file), str(out)], env=env,
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(file), str(out), ",".join(HEAVY)], env=env,
                           capture_output=True, text=True, timeout=600, check=False)
     lines = done.stdout.splitlines()
     mods = next(x for x in lines if x.startswith("MODULES:")).removeprefix("MODULES:")
