@@ -25,8 +25,8 @@ print("EXIT:" + str(code))
 
 def _run(file: Path, out: Path, cache: str) -> tuple[list[str], str]:
     env = {"CLD_CACHE_DIR": cache, "PATH": "/usr/bin:/bin", "HOME": str(file.parent)}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(file), str(out), ",".join(HEAVY)], env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    cmd = [sys.executable, "-c", SCRIPT, str(file), str(out), ",".join(HEAVY)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False)
     lines = done.stdout.splitlines()
     mods = next(x for x in lines if x.startswith("MODULES:")).removeprefix("MODULES:")
     code = next(x for x in lines if x.startswith("EXIT:")).removeprefix("EXIT:")
