@@ -13,12 +13,13 @@ HEAVY = ("ibis", "sqlglot", "pandas", "altair", "polars", "django", "jinja2", "x
 # Runs the CLI in this process' interpreter, then names the heavy modules it imported.
 SCRIPT = """
 import runpy, sys
+heavy = sys.argv[3].split(",")
 sys.argv = ["cld", "validate", sys.argv[1], "--format", "csv", "-o", sys.argv[2]]
 try:
     runpy.run_module("cld", run_name="__main__")
 except SystemExit as exc:
     code = exc.code
-print("MODULES:" + ",".join(m for m in sys.argv[3].split(",") if m in sys.modules))
+print("MODULES:" + ",".join(m for m in heavy if m in sys.modules))
 print("EXIT:" + str(code))
 """
 
