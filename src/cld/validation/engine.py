@@ -183,11 +183,7 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, plan: Pl
     counts = con.execute("SELECT rule, count(*) FROM issues GROUP BY 1 ORDER BY 2 DESC, 1")
     rule_counts = [RuleCount(code, plan.catalogue[code][0], plan.catalogue[code][1], int(n),
                              plan.catalogue[code][2]) for code, n in counts.fetchall()]
-    stats = _field_stats(con, loaded, spec, present)
-    people = None
-    if "person_id" in present:
-        row = con.execute("SELECT count(DISTINCT person_id) FROM prepared_base").fetchone()
-        people = int(row[0]) if row else 0
+    stats, people = _field_stats(con, loaded, spec, present)
     la = cli.get("la_code") or modal.get("la_code")
     reg = load_register().get(la or "")
     summary: dict[str, Any] = {
@@ -224,14 +220,20 @@ def _ddmmyyyy(iso: str | None) -> str | None:
 
 
 def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,
-                 present: set[str]) -> list[FieldStat]:
+                 present: set[str]) -> tuple[list[FieldStat], int | None]:
+    """Completeness and validity of each item, and the number of people (one pass)."""
     ids = [i.id for i in spec.items if i.id in present]
     filled: dict[str, int] = {}
-    if ids:
-        row = con.execute("SELECT " + ", ".join(f"count({q(i)})" for i in ids)
-                          + " FROM prepared_base").fetchone()
+    people = None
+    exprs = [f"count({q(i)})" for i in ids]
+    if "person_id" in present:
+        exprs.append("count(DISTINCT person_id)")
+    if exprs:
+        row = con.execute(f"SELECT {', '.join(exprs)} FROM prepared_base").fetchone()
         assert row is not None
-        filled = dict(zip(ids, (int(x) for x in row), strict=True))
+        filled = dict(zip(ids, (int(x) for x in row[: len(ids)]), strict=True))
+        if "person_id" in present:
+            people = int(row[-1])
     codes = ", ".join(f"'{c}'" for c in VALUE_RULES)
     invalid = dict(con.execute(
         f"SELECT \"column\", count(DISTINCT row) FROM issues WHERE rule IN ({codes}) "
@@ -244,4 +246,4 @@ def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,
                        and (item.condition or item.applies_to) else item.requirement)
         out.append(FieldStat(item.name, requirement, item.id in present, loaded.rows,
                              filled.get(item.id, 0), int(invalid.get(item.name, 0))))
-    return out
+    return out, people
