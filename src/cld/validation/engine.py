@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import operator
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -11,20 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import ibis
-import ibis.expr.operations as ops
-import ibis.expr.types as ir
-import pyarrow as pa
 
 import cld
 from cld.dates import ddmmyyyy, parse_ddmmyyyy
 from cld.ingest import Loaded, load_submission
-from cld.issues import ISSUE_SCHEMA
+from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
 from cld.spec import DEFAULT_VERSION, Spec, load_spec
 from cld.spec.register import all_las
-from cld.validation import rules as _rules  # noqa: F401  (registers the rules)
-from cld.validation.prepare import Bounds, prepare, q
-from cld.validation.registry import RULES, Context, Finding, Rule
+from cld.validation.plan import Plan, plan_for
+from cld.validation.prepare import Bounds, load_rows, prepare, q
 from cld.validation.result import FieldStat, RuleCount, ValidationResult
 
 # Rules whose findings mean "this cell's value is not valid" (for per-field validity).
@@ -40,6 +33,7 @@ def connect(memory_limit: str | None = None,
     if threads or os.environ.get("CLD_THREADS"):
         con.execute(f"SET threads = {int(threads or os.environ['CLD_THREADS'])}")
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")  # it would print into stdout reports
     return con
 
 
@@ -71,111 +65,27 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _field_name(expr: ir.Value) -> str | None:
-    op = expr.op()
-    return op.name if isinstance(op, ops.Field) else None
+def run_rules(con: duckdb.DuckDBPyConnection, plan: Plan, present: set[str]) -> None:
+    """Evaluate every finding of `plan` and leave the issues in TEMP TABLE rule_issues.
 
-
-def _checks(ctx: Context, per_value: bool, ran: list[str],
-            skipped: list[dict[str, str]]) -> list[tuple[Rule, Finding]]:
-    out = []
-    for code in sorted(RULES):
-        r = RULES[code]
-        if r.check is None or r.per_value != per_value:
-            continue
-        reason = r.skip_reason(ctx)
-        if reason:
-            skipped.append({"rule": code, "reason": reason})
-            continue
-        ran.append(code)
-        out += [(r, f) for f in r.check(ctx)]
-    return out
-
-
-def _value_issues(ctx: Context, checks: list[tuple[Rule, Finding]]) -> str:
-    """SQL for findings over the few distinct submission values: one issue per value."""
-    t = ctx.t
-    parts = []
-    for r, f in checks:
-        value = (f.value.cast("string") if f.value is not None
-                 else ibis.literal(None, type="string"))
-        col = ctx.spec.item(f.column).name if f.column else None
-        aggs: dict[str, ir.Value] = {"row": t._row.min()}
-        if not isinstance(f.message, str):
-            aggs["message"] = f.message.min()
-        g = t.filter(f.where.fill_null(False)).group_by(value=value).agg(**aggs)
-        msg = ibis.literal(f.message) if isinstance(f.message, str) else g.message
-        parts.append(g.select(row=g.row, column=ibis.literal(col, type="string"),
-                              rule=ibis.literal(r.code), severity=ibis.literal(r.severity),
-                              value=g.value, message=msg,
-                              person=ibis.literal(None, type="string"),
-                              event_reference=ibis.literal(None, type="string")))
-    if not parts:
-        return ("SELECT NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, "
-                "NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR LIMIT 0")
-    return ibis.to_sql(ibis.union(*parts) if len(parts) > 1 else parts[0], dialect="duckdb")
-
-
-def run_rules(ctx: Context, values_ctx: Context,
-              con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[dict[str, str]]]:
-    """Evaluate every finding and leave the issues in TEMP TABLE rule_issues.
-
-    Row rules: one ibis projection computes each finding's condition w{i} (and, only where
-    it is an expression, its value v{i} / message m{i}) into TEMP TABLE flags; a union of
-    tiny scans of flags lists the hits (row, finding). flags keeps only rows with a hit,
-    with the cell values the issues quote. Submission rules run over the few distinct
-    submission values instead of every row.
+    TEMP TABLE flags holds the rows with at least one hit (condition w{n} per finding); a
+    union of tiny scans of flags lists the hits (row, finding), joined to each finding's
+    fixed parts (finding_meta) and the values it quotes.
     """
-    ran: list[str] = []
-    skipped: list[dict[str, str]] = []
-    t = ctx.t
-    cols: dict[str, ir.Value] = {"_row": t._row}
-    if "person_id" in ctx.present:
-        cols["_person"] = t.person_id
-    if "event_reference" in ctx.present:
-        cols["_ref"] = t.event_reference
-    meta: list[tuple[int, str | None, str, str, str]] = []
-    value_sql: list[str] = []
-    message_sql: list[str] = []
-    for n, (r, f) in enumerate(_checks(ctx, False, ran, skipped), start=1):
-        w = f.where.fill_null(False)
-        cols[f"w{n}"] = w
-        if f.value is not None:
-            name = _field_name(f.value)
-            if name is not None:
-                cols.setdefault(f"c_{name}", t[name])  # kept for the rows with hits only
-                value_sql.append(f"WHEN {n} THEN CAST(f.{q('c_' + name)} AS VARCHAR)")
-            else:
-                cols[f"v{n}"] = ibis.ifelse(w, f.value.cast("string"), None)
-                value_sql.append(f"WHEN {n} THEN f.v{n}")
-        if isinstance(f.message, str):
-            text = f.message
-        else:
-            cols[f"m{n}"] = ibis.ifelse(w, f.message, None)
-            message_sql.append(f"WHEN {n} THEN f.m{n}")
-            text = ""
-        column = ctx.spec.item(f.column).name if f.column else None
-        meta.append((n, column, r.code, r.severity, text))
-    values_sql = _value_issues(values_ctx, _checks(values_ctx, True, ran, skipped))
-    # Only rows with at least one hit are kept: most rows of a good file have none.
-    proj = t.select(**cols)
-    if meta:
-        any_hit = functools.reduce(operator.or_, (proj[f"w{m[0]}"] for m in meta))
-        proj = proj.filter(any_hit)
-    con.execute("CREATE OR REPLACE TEMP TABLE flags AS " + ibis.to_sql(proj, dialect="duckdb"))
-    con.execute("CREATE OR REPLACE TEMP TABLE finding_meta (fid INTEGER, \"column\" VARCHAR, "
-                "rule VARCHAR, severity VARCHAR, message VARCHAR)")
-    if meta:
-        con.executemany("INSERT INTO finding_meta VALUES (?, ?, ?, ?, ?)",
-                        [list(m) for m in meta])
-    hits = " UNION ALL ".join(f"SELECT _row, {i} AS fid FROM flags WHERE w{i}"
-                              for i in range(1, len(meta) + 1))
+    con.execute("CREATE OR REPLACE TEMP TABLE flags AS " + plan.flags)
+    # Messages may quote a file's value (e.g. the most common LA Name): loaded as rows.
+    load_rows(con, "finding_meta", {"fid": "INTEGER", "column": "VARCHAR", "rule": "VARCHAR",
+                                    "severity": "VARCHAR", "message": "VARCHAR"},
+              [{"fid": n, "column": c, "rule": r, "severity": sv, "message": m}
+               for n, c, r, sv, m in plan.findings])
+    hits = " UNION ALL ".join(f"SELECT _row, {n} AS fid FROM flags WHERE w{n}"
+                              for n, *_ in plan.findings)
     hits = hits or "SELECT 0::BIGINT AS _row, 0 AS fid LIMIT 0"
-    value = f"CASE h.fid {' '.join(value_sql)} END" if value_sql else "NULL"
-    message = (f"coalesce(CASE h.fid {' '.join(message_sql)} END, m.message)" if message_sql
-               else "m.message")
-    person = "f._person" if "person_id" in ctx.present else "NULL"
-    ref = "f._ref" if "event_reference" in ctx.present else "NULL"
+    value = f"CASE h.fid {' '.join(plan.values)} END" if plan.values else "NULL"
+    message = (f"coalesce(CASE h.fid {' '.join(plan.messages)} END, m.message)"
+               if plan.messages else "m.message")
+    person = "f._person" if "person_id" in present else "NULL"
+    ref = "f._ref" if "event_reference" in present else "NULL"
     con.execute(f"CREATE OR REPLACE TEMP TABLE hits AS {hits}")  # exact size for the join
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rule_issues AS
@@ -184,11 +94,10 @@ def run_rules(ctx: Context, values_ctx: Context,
         FROM hits h JOIN finding_meta m ON m.fid = h.fid
                JOIN flags f ON f._row = h._row
         UNION ALL
-        SELECT * FROM ({values_sql})
+        SELECT * FROM ({plan.value_issues})
     """)
     con.execute("DROP TABLE flags")
     con.execute("DROP TABLE hits")
-    return sorted(ran), skipped
 
 
 def validate(path: str | Path, *, la_code: str | None = None, period_start: date | None = None,
@@ -222,38 +131,35 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: date
                 + (sub_cols + ", " if sub_cols else "")
                 + "min(_row) AS _row FROM prepared_base"
                 + (" GROUP BY ALL" if sub_cols else ""))
-    icon = ibis.duckdb.from_connection(con)
-    ctx = Context(icon.table("prepared"), spec, present, period, cli, modal)
-    values_ctx = Context(icon.table("submission_values"), spec, present, period, cli, modal)
     step("Checking the rules")
-    ran, skipped = run_rules(ctx, values_ctx, con)
-    header = pa.Table.from_pylist([n.rated(RULES[n.rule].severity).as_dict()
-                                   for n in loaded.headers.issues],
-                                  schema=ISSUE_SCHEMA)
-    con.register("header_issues", header)
-    sources = ["SELECT * FROM header_issues", "SELECT * FROM rule_issues"]
+    plan = plan_for(con, spec, present, period, cli, modal)
+    run_rules(con, plan, present)
+    sources = ["SELECT * FROM rule_issues"]
+    if loaded.headers.issues:
+        # CLD1xx are raised while reading; their severity is the one their rule declares.
+        types = {c: "BIGINT" if c == "row" else "VARCHAR" for c in ISSUE_COLUMNS}
+        load_rows(con, "header_issues", types, [n.rated(plan.catalogue[n.rule][0]).as_dict()
+                                                for n in loaded.headers.issues])
+        sources.insert(0, "SELECT * FROM header_issues")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE issues AS SELECT row, \"column\", rule, severity, value, "
         f"message, person, event_reference FROM ({' UNION ALL '.join(sources)}) "
         "ORDER BY row NULLS FIRST, \"column\", rule")
-    con.unregister("header_issues")
+    con.execute("DROP TABLE IF EXISTS header_issues")
     step("Summarising")
-    return _result(con, loaded, spec, ctx, ran, skipped)
+    return _result(con, loaded, spec, plan, present, period, cli, modal)
 
 
-def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Context,
-            ran: list[str], skipped: list[dict[str, str]]) -> ValidationResult:
+def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, plan: Plan,
+            present: set[str], period: Bounds, cli: dict[str, str | None],
+            modal: dict[str, str | None]) -> ValidationResult:
     issues = con.execute("SELECT * FROM issues").to_arrow_table().cast(ISSUE_SCHEMA)
     sev = dict(con.execute("SELECT severity, count(*) FROM issues GROUP BY 1").fetchall())
     counts = con.execute("SELECT rule, count(*) FROM issues GROUP BY 1 ORDER BY 2 DESC, 1")
-    rule_counts = [RuleCount(code, RULES[code].severity, RULES[code].title, int(n),
-                             RULES[code].guidance) for code, n in counts.fetchall()]
-    stats = _field_stats(con, loaded, spec, ctx.present)
-    people = None
-    if "person_id" in ctx.present:
-        row = con.execute("SELECT count(DISTINCT person_id) FROM prepared_base").fetchone()
-        people = int(row[0]) if row else 0
-    la = ctx.cli.get("la_code") or ctx.modal.get("la_code")
+    rule_counts = [RuleCount(code, plan.catalogue[code][0], plan.catalogue[code][1], int(n),
+                             plan.catalogue[code][2]) for code, n in counts.fetchall()]
+    stats, people = _field_stats(con, loaded, spec, present)
+    la = cli.get("la_code") or modal.get("la_code")
     reg = all_las().get(la or "")
     summary: dict[str, Any] = {
         "file": loaded.file,
@@ -261,15 +167,15 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
         "encoding": loaded.encoding,
         "spec_version": spec.version,
         "la_code": la,
-        "la_name": reg.name if reg else ctx.modal.get("la_name"),
+        "la_name": reg.name if reg else modal.get("la_name"),
         "dscro_region": reg.region if reg else None,
-        "period_start": ddmmyyyy(ctx.period.start) or None,
-        "period_end": ddmmyyyy(ctx.period.end) or None,
+        "period_start": ddmmyyyy(period.start) or None,
+        "period_end": ddmmyyyy(period.end) or None,
         # what the file itself states (most common values), whatever the user said
-        "stated_la_code": ctx.modal.get("la_code"),
-        "stated_period_start": ddmmyyyy(_day(ctx.modal.get("period_start"))) or None,
-        "stated_period_end": ddmmyyyy(_day(ctx.modal.get("period_end"))) or None,
-        "present_items": sorted(ctx.present),
+        "stated_la_code": modal.get("la_code"),
+        "stated_period_start": ddmmyyyy(_day(modal.get("period_start"))) or None,
+        "stated_period_end": ddmmyyyy(_day(modal.get("period_end"))) or None,
+        "present_items": sorted(present),
         "rows": loaded.rows,
         "people": people,
         "columns": len(loaded.headers.headers),
@@ -281,18 +187,25 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, ctx: Con
         "tool_version": cld.__version__,
     }
     return ValidationResult(summary=summary, issues=issues, rule_counts=rule_counts,
-                            field_stats=stats, rules_run=ran, rules_skipped=skipped)
+                            field_stats=stats, rules_run=list(plan.ran),
+                            rules_skipped=[dict(s) for s in plan.skipped])
 
 
 def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,
-                 present: set[str]) -> list[FieldStat]:
+                 present: set[str]) -> tuple[list[FieldStat], int | None]:
+    """Completeness and validity of each item, and the number of people (one pass)."""
     ids = [i.id for i in spec.items if i.id in present]
     filled: dict[str, int] = {}
-    if ids:
-        row = con.execute("SELECT " + ", ".join(f"count({q(i)})" for i in ids)
-                          + " FROM prepared_base").fetchone()
+    people = None
+    exprs = [f"count({q(i)})" for i in ids]
+    if "person_id" in present:
+        exprs.append("count(DISTINCT person_id)")
+    if exprs:
+        row = con.execute(f"SELECT {', '.join(exprs)} FROM prepared_base").fetchone()
         assert row is not None
-        filled = dict(zip(ids, (int(x) for x in row), strict=True))
+        filled = dict(zip(ids, (int(x) for x in row[: len(ids)]), strict=True))
+        if "person_id" in present:
+            people = int(row[-1])
     codes = ", ".join(f"'{c}'" for c in VALUE_RULES)
     invalid = dict(con.execute(
         f"SELECT \"column\", count(DISTINCT row) FROM issues WHERE rule IN ({codes}) "
@@ -305,4 +218,4 @@ def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,
                        and (item.condition or item.applies_to) else item.requirement)
         out.append(FieldStat(item.name, requirement, item.id in present, loaded.rows,
                              filled.get(item.id, 0), int(invalid.get(item.name, 0))))
-    return out
+    return out, people

@@ -13,8 +13,11 @@ plus ages at event start and at period end. The rules (ibis) read only these col
 
 from __future__ import annotations
 
+import json
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -66,23 +69,34 @@ def _list_sql(con: duckdb.DuckDBPyConnection, col: str, clean: str, distinct: li
     """Columns for one defined-list item, mapped once per distinct raw value (in Python)."""
     raw = f"s.{q(col)}"
     mapped = {d: classify(d, values, lookup) for d in distinct if d.strip()}
-    if len(mapped) <= MAP_LIMIT:
-        # A one-row table of two MAPs, filled by parameters: file values never enter SQL text.
-        name = f"mapv_{col}"
-        canon = {k: v for k, (v, _) in mapped.items() if v is not None}
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT MAP(?::VARCHAR[], "
-                    "?::VARCHAR[]) AS c, MAP(?::VARCHAR[], ?::UTINYINT[]) AS m",
-                    [list(canon), list(canon.values()), list(mapped),
-                     [m for _, m in mapped.values()]])
-        return [f"{clean} AS {q(col)}", f"{name}.c[{raw}] AS {q(col + '__c')}",
-                f"{name}.m[{raw}] AS {q(col + '__m')}"], f"CROSS JOIN {name}"
-    # Too many distinct values to inline: classify them into a lookup table and join.
+    # The values go in through a JSON file, never as SQL text (and not as bound Python
+    # values either: binding makes DuckDB import pandas, seconds for a fresh process).
     name = f"map_{col}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (raw VARCHAR, c VARCHAR, m UTINYINT)")
-    con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)",
-                    [(k, v, m) for k, (v, m) in mapped.items()])
+    load_rows(con, name, {"raw": "VARCHAR", "c": "VARCHAR", "m": "UTINYINT"},
+              [{"raw": k, "c": v, "m": m} for k, (v, m) in mapped.items()])
+    if len(mapped) <= MAP_LIMIT:  # a one-row table of two MAPs, looked up per row
+        con.execute(f"CREATE OR REPLACE TEMP TABLE mapv_{col} AS SELECT "
+                    "MAP(list(raw) FILTER (WHERE c IS NOT NULL), list(c) FILTER (WHERE c IS "
+                    f"NOT NULL)) AS c, MAP(list(raw), list(m)) AS m FROM {name}")
+        return [f"{clean} AS {q(col)}", f"mapv_{col}.c[{raw}] AS {q(col + '__c')}",
+                f"mapv_{col}.m[{raw}] AS {q(col + '__m')}"], f"CROSS JOIN mapv_{col}"
+    # Too many distinct values for a MAP: join the lookup table.
     return [f"{clean} AS {q(col)}", f"{name}.c AS {q(col + '__c')}",
             f"{name}.m AS {q(col + '__m')}"], f"LEFT JOIN {name} ON {name}.raw = {raw}"
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str],
+              rows: list[dict[str, object]]) -> None:
+    """TEMP TABLE `name` (columns: name -> SQL type) holding `rows`, read from a JSON file:
+    values from a file never enter SQL text, and no Python value is bound."""
+    spec = "{" + ", ".join(f"{sql_str(c)}: {sql_str(t)}" for c, t in columns.items()) + "}"
+    with tempfile.TemporaryDirectory(prefix="cld-") as tmp:
+        path = Path(tmp) / "rows.json"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows) or "{}\n",
+                        encoding="utf-8")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_json("
+                    f"{sql_str(str(path))}, format='newline_delimited', columns={spec})"
+                    + ("" if rows else " LIMIT 0"))
 
 
 def _scan(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str]
