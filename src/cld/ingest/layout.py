@@ -25,6 +25,7 @@ import duckdb
 
 from cld.ingest.errors import column_letter
 from cld.ingest.headers import HeaderMap
+from cld.ingest.rows import load_rows
 from cld.issues import Notice
 from cld.spec import Spec, header_key
 
@@ -361,15 +362,17 @@ def apply_block(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, spec
             continue
         item = spec.item(item_id)
         col = _q(item_id)
+        load_rows(con, "block_value", {"v": "VARCHAR"}, [{"v": b.value}])
+        value = "(SELECT v FROM block_value)"
         if item_id in present:
-            same = "lower(trim(c)) = lower(trim(?))"
+            same = f"lower(trim(c)) = lower(trim({value}))"
             if item.type == "date":
                 same += (" OR try_strptime(trim(c), '%d/%m/%Y') = "
-                         "try_strptime(trim(?), '%d/%m/%Y')")
+                         f"try_strptime(trim({value}), '%d/%m/%Y')")
             rows = con.execute(
                 f"SELECT count(*), list(r ORDER BY r)[1:5] FROM (SELECT {row_sql} AS r, "
                 f"{col} AS c FROM {table}) WHERE NULLIF(trim(c), '') IS NOT NULL "
-                f"AND NOT ({same})", [b.value] * same.count("?")).fetchone()
+                f"AND NOT ({same})").fetchone()
             assert rows is not None
             if rows[0]:
                 listed = ", ".join(str(r) for r in rows[1]) + (", ..." if rows[0] > 5 else "")
@@ -382,7 +385,8 @@ def apply_block(con: duckdb.DuckDBPyConnection, table: str, layout: Layout, spec
         else:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {col} VARCHAR")
             added.append(item_id)
-        con.execute(f"UPDATE {table} SET {col} = ?", [b.value])
+        con.execute(f"UPDATE {table} SET {col} = {value}")
+    con.execute("DROP TABLE IF EXISTS block_value")
     return added, issues
 
 

@@ -13,11 +13,12 @@ import duckdb
 import cld
 from cld.dates import ddmmyyyy, parse_ddmmyyyy
 from cld.ingest import Loaded, load_submission
+from cld.ingest.rows import load_rows
 from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
 from cld.spec import DEFAULT_VERSION, Spec, load_spec
 from cld.spec.register import all_las
 from cld.validation.plan import Plan, plan_for
-from cld.validation.prepare import Bounds, load_rows, prepare, q
+from cld.validation.prepare import Bounds, prepare, q
 from cld.validation.result import FieldStat, RuleCount, ValidationResult
 
 # Rules whose findings mean "this cell's value is not valid" (for per-field validity).

@@ -13,14 +13,12 @@ plus ages at event start and at period end. The rules (ibis) read only these col
 
 from __future__ import annotations
 
-import json
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import duckdb
 
+from cld.ingest.rows import load_rows
 from cld.spec import Spec, value_key
 
 # At most 13 whole digits: every amount to the penny is exact (0.00); 1e400, inf, a
@@ -83,20 +81,6 @@ def _list_sql(con: duckdb.DuckDBPyConnection, col: str, clean: str, distinct: li
     # Too many distinct values for a MAP: join the lookup table.
     return [f"{clean} AS {q(col)}", f"{name}.c AS {q(col + '__c')}",
             f"{name}.m AS {q(col + '__m')}"], f"LEFT JOIN {name} ON {name}.raw = {raw}"
-
-
-def load_rows(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str],
-              rows: list[dict[str, object]]) -> None:
-    """TEMP TABLE `name` (columns: name -> SQL type) holding `rows`, read from a JSON file:
-    values from a file never enter SQL text, and no Python value is bound."""
-    spec = "{" + ", ".join(f"{sql_str(c)}: {sql_str(t)}" for c, t in columns.items()) + "}"
-    with tempfile.TemporaryDirectory(prefix="cld-") as tmp:
-        path = Path(tmp) / "rows.json"
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows) or "{}\n",
-                        encoding="utf-8")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_json("
-                    f"{sql_str(str(path))}, format='newline_delimited', columns={spec})"
-                    + ("" if rows else " LIMIT 0"))
 
 
 def _scan(con: duckdb.DuckDBPyConnection, spec: Spec, table: str, present: set[str]
