@@ -1,0 +1,1 @@
+"""Every output, one module each (importing this package registers them)."""
