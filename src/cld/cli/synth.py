@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -137,3 +137,33 @@ def _demo_store(folder: Path, people: int) -> None:
     out.print(f"Consolidated dataset: [bold]{ex.path}[/] ({ex.rows:,} events from "
               f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "
               f"{folder / 'store'}[/]", highlight=False)
+    _demo_derive(folder, store)
+
+
+def _demo_derive(folder: Path, store: Any) -> None:
+    """The store's year derived with the default profile (and the synthetic population,
+    when the package ships one): SALT tables and ASCOF measures."""
+    from cld.cli.derive import _with_progress, summary
+    from cld.derive.profile import DEFAULT, load_profile
+    from cld.derive.run import DeriveError, derive_year, read_population, write_outputs
+
+    out.rule("Derived tables")
+    pop = None
+    pop_file = Path(__file__).parents[1] / "derive" / "data" / "population-synthetic.csv"
+    if pop_file.is_file():
+        try:
+            pop = read_population(pop_file)
+        except DeriveError as exc:
+            err.print(f"[yellow]note:[/] the synthetic population is not used: {exc}",
+                      highlight=False)
+    profile = load_profile(DEFAULT)
+    run = _with_progress(lambda cb: derive_year(store, "2020/21", profile, population=pop,
+                                                progress=cb), profile.label)
+    with err.status("Writing the derived tables…"):
+        manifest = write_outputs(run, folder / "derived")
+    summary(manifest.data, run, limit=8)
+    out.print(f"Derived tables: [bold]{folder / 'derived'}[/] ({len(manifest.data['outputs'])} "
+              f"output(s): tidy Parquet/CSV with region and England totals, derived.xlsx, "
+              f"manifest.json; population: {manifest.data['population']}). Try: [bold]cld "
+              f"derive --year 2020/21 --store {folder / 'store'} --compare nhse-2023 -o "
+              f"{folder / 'compared'}[/]", highlight=False)

@@ -481,6 +481,12 @@ def write_outputs(derived: Run, out_dir: str | Path,
                 "total": (None if o.measure is not None
                           else t.filter(pl.col("level") == "england")["value"].sum()),
                 "cannot": list(o.cannot)}
+            if name in measure_tables:
+                groups = [x for x in o.dims if x != "part"]
+                per_output[name]["england"] = (
+                    measure_tables[name].filter(pl.col("level") == "england")
+                    .select(*groups, "numerator", "denominator", "outcome", "status")
+                    .to_dicts())
         if "xlsx" in fmts:
             files.append(write_xlsx(derived, tables, measure_tables, out / "derived.xlsx"))
     except OSError as exc:
