@@ -196,6 +196,22 @@ def derive_file(path: str | Path, la_code: str, period_start: date, period_end: 
                         rows_in=n, population=population, validation=validation, notes=notes)
 
 
+def derive_events(events: ir.Table, profile: MethodProfile, period_start: date,
+                  period_end: date, *, las: Sequence[str] | None = None,
+                  population: ir.Table | None = None, progress: Progress | None = None,
+                  only: Iterable[str] | None = None, source: str = "events") -> Run:
+    """Every registered output over a table of events with the dataset's columns (a dataset
+    exported earlier, a Spark table): no store and no checksum of the input."""
+    codes = (sorted(set(las)) if las is not None else
+             sorted(str(c) for c in events.select("la_code").distinct()
+                    .to_pyarrow().column(0).to_pylist()))
+    d = derive(events, profile, period_start, period_end, today=period_end,
+               population=population, only=only, las=codes)
+    return _materialise(d, progress, year=None, as_of=None, source=source, input_sha256="",
+                        submissions=[], las=codes, rows_in=_count(events),
+                        population=population)
+
+
 def _backend() -> Any:
     from cld.engines import connect
 
@@ -371,12 +387,14 @@ def measures(d: Run, name: str, cells: pl.DataFrame | None = None) -> pl.DataFra
         pop = _population(d, o)
         reg = regions(d.year or d.period_start, d.las)
         per_area: dict[str, float] = {}
-        if pop is not None:
-            for la in d.las:
-                if la in pop:
-                    per_area[la] = pop[la]
-                    per_area[reg[la][0]] = per_area.get(reg[la][0], 0) + pop[la]
-                    per_area[ENGLAND[0]] = per_area.get(ENGLAND[0], 0) + pop[la]
+        if pop is not None:  # a total only when every LA in it has a population
+            per_area = {la: pop[la] for la in d.las if la in pop}
+            for area in {reg[la][0] for la in d.las}:
+                members = [la for la in d.las if reg[la][0] == area]
+                if all(la in pop for la in members):
+                    per_area[area] = sum(pop[la] for la in members)
+            if all(la in pop for la in d.las):
+                per_area[ENGLAND[0]] = sum(pop[la] for la in d.las)
         out = out.with_columns(pl.col("area_code").replace_strict(
             per_area, default=None, return_dtype=pl.Float64).alias("denominator"))
     places = _decimals(d, o)
@@ -386,7 +404,8 @@ def measures(d: Run, name: str, cells: pl.DataFrame | None = None) -> pl.DataFra
         if den_v is None:
             outcomes.append(None)
             status.append(NO_POPULATION if m.denominator is None and pop is None
-                          else "no population for this area" if m.denominator is None
+                          else "no population for this area (or an LA in it)"
+                          if m.denominator is None
                           else "no denominator")
         elif den_v == 0:
             outcomes.append(None)
@@ -629,7 +648,7 @@ def _cells_sheet(wb: Any, ws: Any, o: Output, t: pl.DataFrame, d: Run, title: An
         ws.write(top + i, 2, dim, head)
         for j, combo in enumerate(combos):
             ws.write(top + i, 3 + j, combo[i], head)
-    hr = top + max(len(dims) - 1, 0)
+    hr = top + len(dims)  # the row that names the area columns
     for j, label in enumerate(("Area code", "Area", "Level")):
         ws.write(hr, j, label, head)
     col = {combo: 3 + j for j, combo in enumerate(combos)}
