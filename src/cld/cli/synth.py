@@ -10,6 +10,9 @@ import typer
 
 from cld.cli._shell import Fmt, app, date_arg, err, fail, out, print_summary
 
+# The synthetic population the demo derives with (shipped by cld.derive when present).
+DEMO_POPULATION = Path(__file__).parents[1] / "derive" / "data" / "population-synthetic.csv"
+
 
 @app.command()
 def synth(
@@ -149,7 +152,7 @@ def _demo_derive(folder: Path, store: Any) -> None:
 
     out.rule("Derived tables")
     pop = None
-    pop_file = Path(__file__).parents[1] / "derive" / "data" / "population-synthetic.csv"
+    pop_file = DEMO_POPULATION
     if pop_file.is_file():
         try:
             pop = read_population(pop_file)
