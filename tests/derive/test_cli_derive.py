@@ -3,6 +3,8 @@ bad input gives a plain message and exit 2, never a traceback."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import fastexcel
@@ -35,6 +37,16 @@ def test_derive_the_year(toys: list[str], store_dir: Path, tmp_path: Path) -> No
     cmp = pl.read_csv(out / "TOY001_a_compare.csv")
     assert set(cmp["run_a"]) == {"dhsc-2024 v1"} and set(cmp["run_b"]) == {"nhse-2023 v1"}
     assert (cmp["value_b"] - cmp["value_a"] == cmp["difference"]).all()
+    # the store's audit trail records the derivation; the chain still verifies
+    code, text = cld("audit", "list", "--limit", "1", "--format", "json", "--store",
+                     str(store_dir))
+    event = json.loads(text)[0]
+    assert event["action"] == "derive" and event["year"] == YEAR
+    assert event["details"]["profile"] == "dhsc-2024 v1"
+    assert event["details"]["outputs"] == sorted(toys)
+    manifest = (out / "manifest.json").read_bytes()
+    assert event["details"]["manifest_sha256"] == hashlib.sha256(manifest).hexdigest()
+    assert cld("audit", "verify", "--store", str(store_dir))[0] == 0
 
 
 def test_derive_some_las_in_one_format(toys: list[str], store_dir: Path,

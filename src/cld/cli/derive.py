@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cld.cli._shell import app, date_arg, err, fail, out
-from cld.cli.store import DbOpt, StoreOpt, _open
+from cld.cli.store import ByOpt, DbOpt, StoreOpt, _open
 
 if TYPE_CHECKING:
-    from cld.derive.run import Run
+    from cld.derive.run import Manifest, Run
 
 
 @app.command()
@@ -42,7 +42,7 @@ def derive(
     compare_as_of: Annotated[str | None, typer.Option(help="dd/mm/yyyy: also derive the "
                                                       "data as of this day and write the "
                                                       "differences.")] = None,
-    store: StoreOpt = None, database: DbOpt = None,
+    store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None,
 ) -> None:
     """Derive the SALT tables and ASCOF measures (tidy files, totals, a workbook, a manifest)."""
     from cld.derive.profile import load_profile
@@ -100,7 +100,11 @@ def derive(
 
         first = run_file(prof)
         second = run_file(other) if compare else None
-    _write(first, second, output, formats)
+    manifest = _write(first, second, output, formats)
+    if file is None:
+        from cld.derive.run import record
+
+        record(st, first, manifest, by)
 
 
 def _with_progress(job: Any, label: str) -> Run:
@@ -117,7 +121,8 @@ def _with_progress(job: Any, label: str) -> Run:
     return result
 
 
-def _write(first: Run, second: Run | None, output: Path, formats: tuple[str, ...]) -> None:
+def _write(first: Run, second: Run | None, output: Path, formats: tuple[str, ...]
+           ) -> Manifest:
     from cld.derive.registry import NOT_PRODUCED
     from cld.derive.run import compare, write_compare, write_outputs
 
@@ -141,6 +146,7 @@ def _write(first: Run, second: Run | None, output: Path, formats: tuple[str, ...
         out.print(f"Compared with {second.profile.label} ({second.source}): {changed:,} "
                   f"cell(s) differ; written beside them as <output>_compare.* "
                   f"({len(files)} file(s))", highlight=False)
+    return manifest
 
 
 def summary(data: dict[str, Any], run: Run, limit: int | None = None) -> None:

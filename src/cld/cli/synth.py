@@ -148,7 +148,7 @@ def _demo_derive(folder: Path, store: Any) -> None:
     when the package ships one): SALT tables and ASCOF measures."""
     from cld.cli.derive import _with_progress, summary
     from cld.derive.profile import DEFAULT, load_profile
-    from cld.derive.run import DeriveError, derive_year, read_population, write_outputs
+    from cld.derive.run import DeriveError, derive_year, read_population, record, write_outputs
 
     out.rule("Derived tables")
     pop = None
@@ -164,6 +164,7 @@ def _demo_derive(folder: Path, store: Any) -> None:
                                                 progress=cb), profile.label)
     with err.status("Writing the derived tables…"):
         manifest = write_outputs(run, folder / "derived")
+    record(store, run, manifest, by="demo")
     summary(manifest.data, run, limit=8)
     out.print(f"Derived tables: [bold]{folder / 'derived'}[/] ({len(manifest.data['outputs'])} "
               f"output(s): tidy Parquet/CSV with region and England totals, derived.xlsx, "

@@ -690,6 +690,21 @@ def _measure_sheet(ws: Any, o: Output, t: pl.DataFrame, title: Any, head: Any,
     ws.set_column(1, 1, 28)
 
 
+def record(store: Any, run: Run, manifest: Manifest, by: str | None = None) -> None:
+    """An audit event in the store: derived tables were written from its data (what, from
+    which submissions, with which profile; the manifest's checksum)."""
+    from cld.store import audit
+    from cld.store.core import default_actor
+
+    with store.write_lock():
+        audit.append(store.alias, by or default_actor(), "derive", year=run.year or "",
+                     profile=run.profile.label, source=run.source, as_of=run.as_of,
+                     input_sha256=run.input_sha256, las=run.las,
+                     submissions=[s["id"] for s in run.submissions],
+                     outputs=sorted(run.cells), folder=str(manifest.path.parent),
+                     manifest_sha256=_sha256(manifest.path))
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparing
 
