@@ -228,3 +228,22 @@ def test_only_registered_outputs_are_written(toys: list[str], tmp_path: Path) ->
 def test_the_profile_is_named_in_every_row(toys: list[str], profile: str) -> None:
     t = tidy(run(profile=profile), "TOY002")
     assert set(t["profile"]) == {profile}
+
+
+def test_an_output_without_dimensions(toys: list[str], tmp_path: Path) -> None:
+    from cld.derive.registry import OUTPUTS, Output
+
+    def people(i):  # type: ignore[no-untyped-def]
+        e = i.events
+        t = e.select(la_code=e.la_code, unit=e.person_key).distinct()
+        return t.mutate(rule=ibis.literal("toy>all"), value=ibis.literal(1))
+
+    OUTPUTS["TOY004"] = Output(code="TOY004", title="Toy: people", kind="salt", dims={},
+                               build=people)
+    t = tidy(run(), "TOY004")
+    # 503: P1-P4; 612: P1, P9 (its service ended before the period: this toy counts it)
+    assert cells_of(t, "la", "503") == {(): 4} and cells_of(t, "la", "612") == {(): 2}
+    assert cells_of(t, "region", "0CL") == {(): 6}
+    assert cells_of(t, "england", "E92000001") == {(): 7}
+    write_outputs(run(), tmp_path, formats=("xlsx", "csv"))
+    assert "TOY004" in fastexcel.read_excel(tmp_path / "derived.xlsx").sheet_names

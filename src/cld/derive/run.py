@@ -313,7 +313,8 @@ def tidy(d: Run, name: str) -> pl.DataFrame:
                                pl.col("_region").alias("area_code"),
                                pl.col("_region_name").alias("area_name"),
                                pl.lit(None, pl.String).alias("la_code")))
-    england = (la.group_by(*dims, maintain_order=True).agg(pl.col("value").sum())
+    england = ((la.group_by(*dims, maintain_order=True) if dims else la.group_by(pl.lit(1)))
+               .agg(pl.col("value").sum())
                .with_columns(pl.lit("england").alias("level"),
                              pl.lit(ENGLAND[0]).alias("area_code"),
                              pl.lit(ENGLAND[1]).alias("area_name"),
@@ -331,9 +332,9 @@ def tidy(d: Run, name: str) -> pl.DataFrame:
           for i, c in enumerate(dims)))
     frame = frame.sort("_l", "area_code", *(f"_o{i}" for i in range(len(dims)))).drop(
         "_l", *(f"_o{i}" for i in range(len(dims))))
-    ids = [cell_id(name, area, [r[c] for c in dims])
-           for area, r in zip(frame["area_code"].to_list(), frame.select(dims).to_dicts(),
-                              strict=True)]
+    labels = frame.select(dims).rows() if dims else [()] * frame.height
+    ids = [cell_id(name, area, list(r))
+           for area, r in zip(frame["area_code"].to_list(), labels, strict=True)]
     return frame.select(
         pl.lit(name).alias("output"), pl.lit(o.table).alias("table"), *head,
         pl.lit(d.period_start).alias("period_start"), pl.lit(d.period_end).alias("period_end"),
@@ -476,6 +477,7 @@ def write_outputs(derived: Run, out_dir: str | Path,
     tables: dict[str, pl.DataFrame] = {}
     measure_tables: dict[str, pl.DataFrame] = {}
     per_output: dict[str, Any] = {}
+    rows_in = _count(derived.events)
     try:
         for name in derived.cells:
             o = OUTPUTS[name]
@@ -494,7 +496,7 @@ def write_outputs(derived: Run, out_dir: str | Path,
             ).height if o.dims else 0
             per_output[name] = {
                 "title": o.title, "kind": o.kind, "source": o.source, "unit": o.unit,
-                "rows_in": _count(derived.events), "contributions": c.height,
+                "rows_in": rows_in, "contributions": c.height,
                 "excluded": excluded,
                 "cells": t.filter(pl.col("level") == "la").height, "cells_with_totals": t.height,
                 "total": (None if o.measure is not None
