@@ -167,9 +167,13 @@ def summary(data: dict[str, Any], run: Run, limit: int | None = None) -> None:
         total = o["total"]
         if total is None:
             eng = o.get("england") or [{}]
-            val = eng[0].get("outcome")
-            figure = (f"{val:,}" if val is not None else eng[0].get("status", "")) + (
-                f" (first of {len(eng)} groups)" if len(eng) > 1 else "")
+            first = eng[0]
+            val = first.get("outcome")
+            group = ", ".join(str(v) for k, v in first.items() if k not in {
+                "numerator", "denominator", "outcome", "status"})
+            figure = (f"{group}: " if len(eng) > 1 else "") + (
+                f"{val:,}" if val is not None else str(first.get("status", ""))) + (
+                f" (1 of {len(eng)} groups)" if len(eng) > 1 else "")
         else:
             figure = f"{total:,}"
         table.add_row(name, OUTPUTS[name].title, f"{o['cells']:,}", figure,
