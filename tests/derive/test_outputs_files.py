@@ -247,3 +247,30 @@ def test_an_output_without_dimensions(toys: list[str], tmp_path: Path) -> None:
     assert cells_of(t, "england", "E92000001") == {(): 7}
     write_outputs(run(), tmp_path, formats=("xlsx", "csv"))
     assert "TOY004" in fastexcel.read_excel(tmp_path / "derived.xlsx").sheet_names
+
+
+def test_a_normalised_population_uses_the_nearest_mid_year(
+        toys: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With cld.derive.population installed, a rate reads `population_for` of its band for
+    the mid-year the period starts in, else the nearest year given (and says so)."""
+    import types
+
+    import cld.derive.run as run_mod
+
+    asked = []
+
+    def population_for(table, bands, year):  # type: ignore[no-untyped-def]
+        asked.append((list(bands), year))
+        rows = {"la_code": ["503", "612", "318"], "population": [100_000, 100_000, 200_000]}
+        return types.SimpleNamespace(table=ibis.memtable(rows), synthetic=True)
+
+    fake = types.SimpleNamespace(population_for=population_for)
+    monkeypatch.setattr(run_mod, "_population_module", lambda: fake)
+    pop = ibis.memtable({"la_code": ["503"], "year": [2022], "age_min": [18],
+                         "population": [1]})
+    t = run_mod.measures(run(population=pop), "TOY003")
+    assert asked == [(["18 and over"], 2022)]
+    eng = t.filter(pl.col("level") == "england").to_dicts()[0]
+    assert (eng["numerator"], eng["denominator"], eng["outcome"]) == (5, 400_000, 1.3)
+    assert eng["population_note"] == ("mid-2022 (nearest given to mid-2020); "
+                                      "synthetic population")

@@ -354,16 +354,42 @@ def _round(x: float, places: int) -> float:
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def _population(d: Run, o: Output) -> dict[str, float] | None:
-    """Population per LA for a rate measure (the measure's age band when it names one)."""
+def _population_module() -> Any:
+    """`cld.derive.population` (the checked ONS-shaped population reader) when installed."""
+    import importlib
+    import importlib.util
+
+    name = "cld.derive.population"
+    return importlib.import_module(name) if importlib.util.find_spec(name) else None
+
+
+def _population(d: Run, o: Output) -> tuple[dict[str, float] | None, str]:
+    """Population per LA for a rate measure (its age band when it names one), and a note:
+    which mid-year was used, whether it is synthetic, or why there is none."""
     if d.population is None:
-        return None
+        return None, NO_POPULATION
+    band = o.measure.population_band if o.measure else None
+    mod = _population_module()
+    if mod is not None and "age_min" in d.population.columns:  # the normalised ONS shape
+        years = sorted(d.population.select("year").distinct().to_pyarrow().column(0)
+                       .to_pylist())
+        want = d.period_start.year  # mid-2020 for 2020/21
+        pick = want if want in years else min(years, key=lambda y: (abs(y - want), -y))
+        try:
+            bp = mod.population_for(d.population, [band or "0+"], pick)
+        except CldError as exc:
+            return None, f"no population: {exc}"
+        rows = bp.table.to_pyarrow().to_pylist()
+        note = f"mid-{pick}" + ("" if pick == want else f" (nearest given to mid-{want})")
+        if bp.synthetic:
+            note += "; synthetic population"
+        return {str(r["la_code"]): float(r["population"]) for r in rows}, note
     p = pl.from_arrow(d.population.to_pyarrow())
     assert isinstance(p, pl.DataFrame)
-    if o.measure and o.measure.population_band and "age_band" in p.columns:
-        p = p.filter(pl.col("age_band") == o.measure.population_band)
+    if band and "age_band" in p.columns:
+        p = p.filter(pl.col("age_band") == band)
     p = p.group_by(pl.col("la_code").cast(pl.String)).agg(pl.col("population").sum())
-    return dict(zip(p["la_code"].to_list(), p["population"].to_list(), strict=True))
+    return dict(zip(p["la_code"].to_list(), p["population"].to_list(), strict=True)), "given"
 
 
 def measures(d: Run, name: str, cells: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -379,13 +405,13 @@ def measures(d: Run, name: str, cells: pl.DataFrame | None = None) -> pl.DataFra
     num = t.filter(pl.col("part") == m.numerator).select(*keys, numerator=pl.col("value"))
     base = t.select(keys).unique(maintain_order=True)
     out = base.join(num, on=keys, how="left", nulls_equal=True)
-    pop = None
+    pop, note = None, ""
     if m.denominator is not None:
         den = t.filter(pl.col("part") == m.denominator).select(*keys,
                                                               denominator=pl.col("value"))
         out = out.join(den, on=keys, how="left", nulls_equal=True)
     else:
-        pop = _population(d, o)
+        pop, note = _population(d, o)
         reg = regions(d.year or d.period_start, d.las)
         per_area: dict[str, float] = {}
         if pop is not None:  # a total only when every LA in it has a population
@@ -404,7 +430,7 @@ def measures(d: Run, name: str, cells: pl.DataFrame | None = None) -> pl.DataFra
     for n, den_v in zip(out["numerator"].to_list(), out["denominator"].to_list(), strict=True):
         if den_v is None:
             outcomes.append(None)
-            status.append(NO_POPULATION if m.denominator is None and pop is None
+            status.append(note if m.denominator is None and pop is None
                           else "no population for this area (or an LA in it)"
                           if m.denominator is None
                           else "no denominator")
@@ -421,7 +447,8 @@ def measures(d: Run, name: str, cells: pl.DataFrame | None = None) -> pl.DataFra
         pl.lit(d.profile.version).alias("profile_version"), *groups,
         pl.col("numerator").fill_null(0), pl.col("denominator").cast(pl.Float64),
         pl.Series("outcome", outcomes, pl.Float64), pl.lit(m.scale).alias("scale"),
-        pl.Series("status", status, pl.String))
+        pl.Series("status", status, pl.String), pl.lit(note or None, pl.String).alias(
+            "population_note"))
 
 
 def contributions_with_ids(d: Run, name: str) -> pl.DataFrame:
@@ -751,8 +778,13 @@ def write_compare(result: dict[str, pl.DataFrame], out_dir: str | Path,
 
 
 def read_population(path: str | Path) -> ir.Table:
-    """A population file (CSV or Parquet): `la_code`, `population`, and optionally
-    `age_band` (rate measures read the rows of their band)."""
+    """A population file as the table builds and rate measures read: checked and normalised
+    by `cld.derive.population` when installed; otherwise a plain CSV or Parquet of
+    `la_code`, `population` and optionally `age_band` (a rate reads the rows of its band)."""
+    mod = _population_module()
+    if mod is not None:
+        table: ir.Table = mod.read_population(path).table
+        return table
     p = Path(path)
     if not p.is_file():
         raise DeriveError(f"{p}: no such population file")
