@@ -148,7 +148,8 @@ def _demo_derive(folder: Path, store: Any) -> None:
     when the package ships one): SALT tables and ASCOF measures."""
     from cld.cli.derive import _with_progress, summary
     from cld.derive.profile import DEFAULT, load_profile
-    from cld.derive.run import DeriveError, derive_year, read_population, record, write_outputs
+    from cld.derive.run import derive_year, read_population, record, write_outputs
+    from cld.errors import CldError
 
     out.rule("Derived tables")
     pop = None
@@ -156,7 +157,7 @@ def _demo_derive(folder: Path, store: Any) -> None:
     if pop_file.is_file():
         try:
             pop = read_population(pop_file)
-        except DeriveError as exc:
+        except CldError as exc:
             err.print(f"[yellow]note:[/] the synthetic population is not used: {exc}",
                       highlight=False)
     profile = load_profile(DEFAULT)
