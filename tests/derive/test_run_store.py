@@ -144,9 +144,9 @@ def test_every_registered_output_end_to_end(store: Store, tmp_path: Path) -> Non
             assert la.height == len(run.las) * len(combos), name
         assert la.select("la_code", *dims).n_unique() == la.height, name
         eng = t.filter(pl.col("level") == "england").select(*dims, "value")
-        sums = la.group_by(dims).agg(total=pl.col("value").sum()) if dims else None
+        sums = la.group_by(dims).agg(_sum=pl.col("value").sum()) if dims else None
         if sums is not None:
             j = eng.join(sums, on=dims, how="full", coalesce=True)
-            assert j.filter(pl.col("value") != pl.col("total")).height == 0, name
+            assert j.filter(pl.col("value") != pl.col("_sum")).height == 0, name
         assert name[:31] in sheets
         assert (tmp_path / "contributions" / f"{name}.parquet").is_file()

@@ -175,7 +175,7 @@ def summary(data: dict[str, Any], run: Run, limit: int | None = None) -> None:
                 f"{val:,}" if val is not None else str(first.get("status", ""))) + (
                 f" (1 of {len(eng)} groups)" if len(eng) > 1 else "")
         else:
-            figure = f"{total:,}"
+            figure = f"{total:,.2f}" if isinstance(total, float) else f"{total:,}"
         table.add_row(name, OUTPUTS[name].title, f"{o['cells']:,}", figure,
                       f"{o['contributions']:,}", f"{o['excluded']:,}")
     out.print(table)

@@ -705,7 +705,7 @@ def _measure_sheet(ws: Any, o: Output, t: pl.DataFrame, title: Any, head: Any,
                    total: Any) -> None:
     groups = [c for c in o.dims if c != "part"]
     cols = ["area_code", "area_name", "level", *groups, "numerator", "denominator",
-            "outcome", "status"]
+            "outcome", "status", "population_note"]
     ws.write(0, 0, f"{o.name}: {o.title} (outcome per {o.measure.scale if o.measure else ''})",
              title)
     for j, c in enumerate(cols):
