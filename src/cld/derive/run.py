@@ -30,7 +30,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cld.dates import ddmmyyyy, local_day, parse_year
+from cld.dates import LONDON, ddmmyyyy, local_day, parse_year
 from cld.derive.cells import cell_id
 from cld.derive.cells import cells as make_cells
 from cld.derive.compute import Derived, derive
@@ -120,7 +120,7 @@ def derive_year(store: Any, year: str, profile: MethodProfile, *,
                               + (f" by {ddmmyyyy(local_day(moment))}" if as_of else ""))
         t = events_table(con, store, found)
         subs = [submission_info(s) for s in found]
-        source = f"as of {moment.astimezone(UTC):%d/%m/%Y %H:%M:%S} UTC"
+        source = f"as of {moment.astimezone(LONDON):%d/%m/%Y %H:%M:%S %Z}"
         sha = _digest([[s["la_code"], s["id"], s["version"], s["events_sha256"]]
                        for s in subs])
         day = local_day(moment)
