@@ -158,6 +158,7 @@ def test_manifest(toys: list[str], tmp_path: Path) -> None:
     toy = data["outputs"]["TOY001_a"]
     assert (toy["contributions"], toy["excluded"], toy["cells"], toy["total"]) == (6, 1, 36, 6)
     assert data["outputs"]["TOY002"]["total"] is None
+    assert toy["rows_in"] == 7 and toy["dropped_no_person_key"] == 1
     for rel, sha in data["files"].items():
         import hashlib
 

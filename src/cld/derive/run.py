@@ -505,6 +505,8 @@ def write_outputs(derived: Run, out_dir: str | Path,
     measure_tables: dict[str, pl.DataFrame] = {}
     per_output: dict[str, Any] = {}
     rows_in = _count(derived.events)
+    dropped_total = _count(derived.dropped) and int(
+        derived.dropped.rows.sum().to_pyarrow().as_py())
     try:
         for name in derived.cells:
             o = OUTPUTS[name]
@@ -523,8 +525,10 @@ def write_outputs(derived: Run, out_dir: str | Path,
             ).height if o.dims else 0
             per_output[name] = {
                 "title": o.title, "kind": o.kind, "source": o.source, "unit": o.unit,
+                # events offered (after latest editions), contributions made (rows out),
+                # those to an exclusion label, and input rows no output saw (no person key)
                 "rows_in": rows_in, "contributions": c.height,
-                "excluded": excluded,
+                "excluded": excluded, "dropped_no_person_key": dropped_total,
                 "cells": t.filter(pl.col("level") == "la").height, "cells_with_totals": t.height,
                 "total": (None if o.measure is not None
                           else t.filter(pl.col("level") == "england")["value"].sum()),
