@@ -163,3 +163,12 @@ def test_the_demo_derives_its_store(toys: list[str], store_dir: Path, tmp_path: 
         assert "population: given" in text and eng["denominator"] == 2000
     else:
         assert "population: no population given" in text and eng["outcome"] is None
+
+
+def test_an_unreadable_file_exits_2(toys: list[str], tmp_path: Path) -> None:
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"\x00\x01\x02 not a submission \xff\xfe")
+    code, text = cld("derive", str(junk), "--la", "503", "--year", YEAR, "-o",
+                     str(tmp_path / "o"))
+    assert code == 2 and "junk.csv" in text and "Traceback" not in text
+    assert not (tmp_path / "o" / "manifest.json").exists()
