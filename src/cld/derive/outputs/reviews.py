@@ -2,7 +2,9 @@
 approach only, anchors §2.1): table 1, unplanned reviews by the significant event (the Review
 Reason) and the person's top setting; table 2, planned reviews of people in community support
 whose outcome progressed them to further support, by whether a care-home admission followed
-(a Nursing or Residential service starting after the review end, within the period)."""
+(a Nursing or Residential service starting after the review end, within the period). A
+review's setting is that of the best-ranked cohort service ongoing at its start (else the
+person's top setting in the cohort)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,11 @@ from collections.abc import Callable
 import ibis
 import ibis.expr.types as ir
 
-from cld.derive.blocks.hierarchy import with_rank
+from cld.derive.blocks.hierarchy import label, top, with_rank
 from cld.derive.outputs.long_term import (
     REASON_LABELS,
     REVIEW_SETTING_LABELS,
     SEQUEL_LABELS,
-    people,
     settings,
 )
 from cld.derive.registry import Inputs
@@ -31,22 +32,31 @@ Cohort = Callable[[Inputs], ir.Table]
 
 
 def reviews(inputs: Inputs, cohort: Cohort) -> ir.Table:
-    """Reviews ending in the period of people in the cohort, with the person's `setting`
-    column label (`review_setting`)."""
+    """Reviews ending in the period of people in the cohort, with `review_setting`: the
+    column label of the best-ranked cohort service ongoing at the review's start, else of the
+    person's top setting in the cohort; `review_unit`: the review's key."""
     lt = settings(inputs)
-    p = people(inputs, cohort(inputs))
-    col = ibis.cases(*((p.setting == k, v) for k, v in lt.reviews.settings.items()),
-                     else_=ibis.null("string"))
-    p = p.select("la_code", "person_key", review_setting=col)
+    rows = cohort(inputs)
+    p = top(rows).rename(p_rank="lt_rank")
     t = inputs.events
     start = ibis.literal(inputs.period_start, type="date")
     end = ibis.literal(inputs.period_end, type="date")
     t = t.filter((t.event_type == "Review") & t.end_derived.notnull()
                  & (t.end_derived >= start) & (t.end_derived <= end))
     t = t.join(p, ["la_code", "person_key"])
-    unit = (t.person_key + "|" + t.event_start.cast("string") + "|"
-            + t.event_key.cast("string").fill_null(t._row.cast("string")))
-    return t.mutate(review_unit=unit)
+    t = t.mutate(review_unit=t.person_key + "|" + t.event_start.cast("string") + "|"
+                 + t.event_key.cast("string").fill_null(t._row.cast("string")))
+    o = rows.select(o_la=rows.la_code, o_person=rows.person_key, o_start=rows.event_start,
+                    o_end=rows.end_derived, o_rank=rows.lt_rank)
+    j = t.left_join(o, [t.la_code == o.o_la, t.person_key == o.o_person,
+                        o.o_start <= t.event_start,
+                        o.o_end.isnull() | (o.o_end >= t.event_start)])
+    at = j.group_by(["la_code", "review_unit"]).aggregate(at_rank=j.o_rank.min())
+    t = t.join(at, ["la_code", "review_unit"])
+    setting = label(ibis.coalesce(t.at_rank, t.p_rank), lt.hierarchy, "setting")
+    col = ibis.cases(*((setting == k, v) for k, v in lt.reviews.settings.items()),
+                     else_=ibis.null("string"))
+    return t.mutate(review_setting=col)
 
 
 def unplanned(code: str, cohort: Cohort) -> Callable[[Inputs], ir.Table]:
