@@ -50,3 +50,68 @@ def contributions(name: str, events: ir.Table, profile: str) -> list[dict[str, A
     o = OUTPUTS[name]
     got = o.build(inputs(events, profile)).to_pyarrow().to_pylist()
     return sorted(got, key=lambda r: tuple(str(v) for v in r.values()))
+
+
+LTS = "Long Term Support: "
+NURSING, RESIDENTIAL, COMMUNITY = (LTS + "Nursing Care", LTS + "Residential Care",
+                                   LTS + "Community")
+DP, CMPB, COMM = ("Community: Direct Payment", "Community: CASSR Managed Personal Budget",
+                  "Community: CASSR Commissioned Support")
+PRISON_CMPB = "Prison: CASSR Managed Personal Budget"
+MH, LD = "Mental Health Support", "Learning Disability Support"
+PERSONAL, ASYLUM = ("Physical Support: Personal care support",
+                    "Social Support: Asylum seeker support")
+WORKING_AGE = "01/01/1980"  # 44 at 31/03/2024; the default birth date (1950) gives 73
+
+
+def service(person: str, service_type: str, start: str, end: str | None = None,
+            **more: Any) -> dict[str, Any]:
+    return {"person_id": person, "event_type": "Service", "service_type": service_type,
+            "event_start": start, "event_end": end, **more}
+
+
+def sample() -> ir.Table:
+    """The hand-built year 2023/24 (S = 31/03/2024) the LTS001a/b tests assert whole.
+
+    A 65+: Nursing (MH, Male, Indian, carer Yes) and, a month later, Community DP (LD, carer
+      No), both open. NHSE: top setting's row -> MH, carer Yes; DHSC: latest start -> LD, No.
+    B 18-64: Community CMPB from 01/02/2024 (LD, Female, African, carer No).
+    C 18-64: Residential 01/05/2023-30/06/2023 (personal care): in the year, not at S.
+    D 65+: Community commissioned, ended 31/03/2023: in neither.
+    E 65+: Community, no mechanism, no PSR, died 01/03/2024: in the year only; PSR NHSE
+      "Invalid/NULL", DHSC "Unknown".
+    F 17: Community DP: in no table 1a/1b (under 18); in table 2 (all ages), carer Yes.
+    G 65+: Community with a Prison CMPB mechanism (asylum seeker support, Male).
+    H 65+: two Community commissioned rows on the same start, PSRs MH and LD (-> Unknown),
+      ethnicity Refused and Undeclared (NHSE Undeclared, DHSC Refused), Female, carer Not known.
+    I 18-64, LA 504: Community DP (MH, Male, Chinese, carer Yes).
+    """
+    from cld.derive.testing import events
+
+    return events([
+        service("A", NURSING, "01/01/2023", primary_support_reason=MH, gender="Male",
+                ethnicity="Indian", has_informal_carer="Yes"),
+        service("A", COMMUNITY, "01/02/2023", service_component="Direct Payment",
+                delivery_mechanism=DP, primary_support_reason=LD, has_informal_carer="No"),
+        service("B", COMMUNITY, "01/02/2024", delivery_mechanism=CMPB, date_of_birth=WORKING_AGE,
+                primary_support_reason=LD, gender="Female", ethnicity="African",
+                has_informal_carer="No"),
+        service("C", RESIDENTIAL, "01/05/2023", "30/06/2023", date_of_birth=WORKING_AGE,
+                primary_support_reason=PERSONAL),
+        service("D", COMMUNITY, "01/04/2022", "31/03/2023", delivery_mechanism=COMM,
+                primary_support_reason=MH),
+        service("E", COMMUNITY, "01/04/2022", date_of_death="01/03/2024"),
+        service("F", COMMUNITY, "01/06/2023", delivery_mechanism=DP, date_of_birth="01/01/2007",
+                primary_support_reason=MH, has_informal_carer="Yes"),
+        service("G", COMMUNITY, "01/06/2023", delivery_mechanism=PRISON_CMPB,
+                primary_support_reason=ASYLUM, gender="Male"),
+        service("H", COMMUNITY, "01/06/2023", service_component="Home Support",
+                delivery_mechanism=COMM, primary_support_reason=MH, gender="Female",
+                ethnicity="Refused", has_informal_carer="Not known"),
+        service("H", COMMUNITY, "01/06/2023", service_component="Meals",
+                delivery_mechanism=COMM, primary_support_reason=LD, gender="Female",
+                ethnicity="Undeclared / Not known", has_informal_carer="Not known"),
+        service("I", COMMUNITY, "01/01/2024", delivery_mechanism=DP, la_code="504",
+                date_of_birth=WORKING_AGE, primary_support_reason=MH, gender="Male",
+                ethnicity="Chinese", has_informal_carer="Yes"),
+    ])
