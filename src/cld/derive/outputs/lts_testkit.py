@@ -115,3 +115,51 @@ def sample() -> ir.Table:
                 date_of_birth=WORKING_AGE, primary_support_reason=MH, gender="Male",
                 ethnicity="Chinese", has_informal_carer="Yes"),
     ])
+
+
+def review(person: str, reason: str, start: str, end: str | None, **more: Any
+           ) -> dict[str, Any]:
+    return {"person_id": person, "event_type": "Review", "review_reason": reason,
+            "event_start": start, "event_end": end, **more}
+
+
+def review_sample() -> ir.Table:
+    """Reviews in 2023/24 (the LTS002a/b tests assert their tables whole).
+
+    B 18-64: Community CMPB from 01/01/2023, Residential from 01/09/2023; an unplanned
+      carer-related review in May (community), a planned review in June progressing to support
+      planning (community at its start; the September residential start is an admission),
+      an unplanned safeguarding review in October (residential then), an unplanned hospital
+      review ending after the period (not counted).
+    K 65+: Nursing since 2020; the same unplanned provider-failure review submitted twice
+      (NHSE keeps both rows, DHSC deduplicates reviews).
+    L 65+: Community DP from 01/01/2023; planned reviews: "No change in package" (not
+      counted) and "Progress to Re-assessment" (no admission); an unplanned other-reason one.
+    M: no long-term support, an unplanned review: not in the cohort.
+    N (LA 504): Community from 01/01/2024 (in LTS002a only); an unplanned commissioning one.
+    """
+    from cld.derive.testing import events
+
+    return events([
+        service("B", COMMUNITY, "01/01/2023", delivery_mechanism=CMPB, date_of_birth=WORKING_AGE),
+        service("B", RESIDENTIAL, "01/09/2023", date_of_birth=WORKING_AGE),
+        review("B", "Unplanned - Carer related", "01/05/2023", "05/05/2023"),
+        review("B", "Planned", "01/06/2023", "02/06/2023",
+               event_outcome="Progress to Support Planning / Services"),
+        review("B", "Unplanned - Safeguarding concern", "01/10/2023", "02/10/2023"),
+        review("B", "Unplanned - Hospital (Planned and unplanned episodes)", "20/03/2024",
+               "05/04/2024"),
+        service("K", NURSING, "01/01/2020"),
+        review("K", "Unplanned - Provider Failure", "01/07/2023", "01/07/2023"),
+        review("K", "Unplanned - Provider Failure", "01/07/2023", "01/07/2023"),
+        service("L", COMMUNITY, "01/01/2023", delivery_mechanism=DP),
+        review("L", "Planned", "01/11/2023", "01/11/2023", event_outcome="No change in package"),
+        review("L", "Planned", "01/02/2024", "01/02/2024",
+               event_outcome="Progress to Re-assessment"),
+        review("L", "Unplanned - Other Reason", "01/12/2023", "02/12/2023"),
+        service("M", "Short Term Support: ST-Max", "01/05/2023", "20/05/2023"),
+        review("M", "Unplanned - Other Reason", "21/05/2023", "22/05/2023"),
+        service("N", COMMUNITY, "01/01/2024", la_code="504"),
+        review("N", "Unplanned - Change in Commissioning arrangements", "01/02/2024",
+               "02/02/2024", la_code="504"),
+    ])
