@@ -4,11 +4,13 @@ cohort every LTS001/LTS002/ASCOF 3D table starts from (rules E and F, anchors §
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date
 from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
+from pydantic import model_validator
 
 from cld.derive.blocks.age import age_at, band
 from cld.derive.blocks.attributes import PERSON, Resolution, resolve
@@ -98,6 +100,31 @@ class LongTerm(Strict):
     chain: Chain
     reviews: Reviews
     ascof3d: Ascof3D
+
+    @model_validator(mode="after")
+    def _v42_values(self) -> LongTerm:
+        """Every value the section names is a v4.2 value (a typo fails when it loads)."""
+        spec = load_spec()
+
+        def check(values: Iterable[str | None], list_id: str, where: str) -> None:
+            allowed = spec.lists[list_id].canonical
+            for v in values:
+                if v is not None and v not in allowed:
+                    raise ValueError(f"{where}: {v!r} is not a v4.2 {list_id} value")
+
+        h = self.hierarchy
+        check([*self.service_types, *(r.service_type for r in h.rules),
+               h.dp_component.service_type], "service_type", "service types")
+        check((r.mechanism for r in h.rules), "delivery_mechanism", "hierarchy")
+        check([h.dp_component.component], "service_component", "dp_component")
+        for item, rule in self.attributes.attributes.items():
+            list_id = spec.item(item).list_id
+            if list_id is None:
+                raise ValueError(f"attributes: {item!r} is not a list item")
+            check([*rule.lower, *rule.rename], list_id, f"attributes.{item}")
+        check([*self.reviews.planned, *self.reviews.unplanned], "review_reason", "reviews")
+        check(self.reviews.planned_outcomes, "event_outcome", "reviews.planned_outcomes")
+        return self
 
 
 def settings(inputs: Inputs) -> LongTerm:

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+import yaml
 
 from cld.derive.outputs import ascof3d
 from cld.derive.outputs.long_term import (
@@ -13,7 +14,8 @@ from cld.derive.outputs.long_term import (
     LongTerm,
     months_before,
 )
-from cld.derive.profile import load_profile
+from cld.derive.profile import PROFILES as PROFILE_DIR
+from cld.derive.profile import ProfileError, load_profile, parse_profile
 from cld.derive.registry import NOT_PRODUCED
 from cld.spec import load_spec
 
@@ -90,3 +92,18 @@ def test_months_before_clamps_to_the_month_end():
 def test_carers_outputs_are_listed_as_not_produced_with_the_reason():
     assert "Client Type" in NOT_PRODUCED["LTS003"]
     assert "Client Type" in NOT_PRODUCED["ASCOF3D-carers"]
+
+
+@pytest.mark.parametrize(("path", "value"), [
+    (("hierarchy", "rules", 2, "mechanism"), "Community: Direct Payments"),
+    (("reviews", "planned_outcomes", 0), "Progress to Reablement / ST-Max"),
+    (("attributes", "attributes", "ethnicity", "lower", "Not known"), 1),
+])
+def test_a_typo_in_a_profile_value_fails_when_it_loads(path, value):
+    data = yaml.safe_load((PROFILE_DIR / "dhsc-2024.yaml").read_text(encoding="utf-8"))
+    node = data["long_term"]
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    with pytest.raises(ProfileError, match="not a v4.2"):
+        parse_profile(data, "typo.yaml")
