@@ -127,6 +127,11 @@ class LongTerm(Strict):
         return self
 
 
+AGE_NOTE = ("Age at the period end from the earliest birth date on the person's rows "
+            "(common.dob_precision); people under 18 or of unknown age are in neither "
+            "table 1a nor 1b (ASCOF 3D counts them per LA).")
+
+
 def settings(inputs: Inputs) -> LongTerm:
     return inputs.profile.get("long_term", LongTerm)
 

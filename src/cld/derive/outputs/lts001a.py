@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
-from cld.derive.outputs.long_term import PSR_LABELS, SETTING_LABELS, psr_by_setting, services
+from cld.derive.outputs.long_term import (
+    AGE_NOTE,
+    PSR_LABELS,
+    SETTING_LABELS,
+    psr_by_setting,
+    services,
+)
 from cld.derive.registry import Inputs, Output, output
 
 CANNOT = ("Community: Part Direct Payment: CLD has one delivery mechanism per service row, so "
@@ -24,4 +30,5 @@ for _table, _ages in (("1a", "18-64"), ("1b", "65 and over")):
         title=f"Long term support during the year, ages {_ages}, by primary support reason, "
               "setting and delivery mechanism",
         dims={"psr": PSR_LABELS, "setting": SETTING_LABELS},
-        build=_build(_table), source=f"SALT LTS001a Table {_table}", cannot=CANNOT))
+        build=_build(_table), source=f"SALT LTS001a Table {_table}", cannot=CANNOT,
+        notes=(AGE_NOTE,)))

@@ -9,6 +9,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cld.derive.outputs.long_term import (
+    AGE_NOTE,
     CARER_LABELS,
     ETHNICITY_LABELS,
     PSR_LABELS,
@@ -48,7 +49,8 @@ for _table, _ages in (("1a", "18-64"), ("1b", "65 and over")):
         title=f"Long term support at the year end, ages {_ages}, by primary support reason, "
               "setting and delivery mechanism",
         dims={"psr": PSR_LABELS, "setting": SETTING_LABELS},
-        build=_table1(_table), source=f"SALT LTS001b Table {_table}"))
+        build=_table1(_table), source=f"SALT LTS001b Table {_table}",
+        notes=(AGE_NOTE,)))
 
 output(Output(
     code="LTS001b", table="2", kind="salt", section="long_term",

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
-from cld.derive.outputs.long_term import PSR_LABELS, SETTING_LABELS, long_chains, psr_by_setting
+from cld.derive.outputs.long_term import (
+    AGE_NOTE,
+    PSR_LABELS,
+    SETTING_LABELS,
+    long_chains,
+    psr_by_setting,
+)
 from cld.derive.registry import Inputs, Output, output
 
 NOTES = ("Collection was not mandatory before 1 April 2023: services starting on or before "
@@ -25,4 +31,5 @@ for _table, _ages in (("1a", "18-64"), ("1b", "65 and over")):
         title=f"Long term support at the year end for more than 12 months, ages {_ages}, by "
               "primary support reason, setting and delivery mechanism",
         dims={"psr": PSR_LABELS, "setting": SETTING_LABELS},
-        build=_build(_table), source=f"SALT LTS001c Table {_table}", notes=NOTES))
+        build=_build(_table), source=f"SALT LTS001c Table {_table}",
+        notes=(*NOTES, AGE_NOTE)))
