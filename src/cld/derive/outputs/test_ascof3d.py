@@ -86,3 +86,14 @@ def test_measure_and_old_code():
     o = OUTPUTS["ASCOF3D_1a"]
     assert (o.old_code, o.measure.numerator, o.measure.denominator) == (
         "1C", NUMERATOR, DENOMINATOR)
+
+
+def test_contributions_explain_the_numerator():
+    from cld.derive.outputs.lts_testkit import contributions
+
+    got = sorted((r["unit"], r["group"], r["rule"])
+                 for r in contributions("ASCOF3D_2a", _sample(), "nhse-2023")
+                 if r["part"] == NUMERATOR)
+    dp = "ASCOF3D>dp>numerator>Community: Direct Payment only"
+    assert got == [("L:503:B", "18-64", dp), ("L:503:B", "Total", dp),
+                   ("L:503:I", "65+", dp), ("L:503:I", "Total", dp)]

@@ -23,3 +23,17 @@ def test_table_1b_65_and_over_differs_by_profile_in_psr():
     assert table("LTS001a_1b", sample(), "dhsc-2024", las=LAS) == {
         **common, ("503", LD, "Nursing"): 1,
         ("503", "Unknown", "Community: Delivery mechanism not known"): 1}
+
+
+def test_every_la_gets_every_cell_zero_filled():
+    from cld.derive.cells import cells
+    from cld.derive.outputs.long_term import PSR_LABELS, SETTING_LABELS
+    from cld.derive.outputs.lts_testkit import inputs
+    from cld.derive.registry import OUTPUTS
+
+    o = OUTPUTS["LTS001a_1a"]
+    c = cells(o, o.build(inputs(sample(), "nhse-2023")), ["503", "504", "505"])
+    got = c.to_pyarrow().to_pylist()
+    assert len(got) == 3 * len(PSR_LABELS) * len(SETTING_LABELS)
+    assert sum(r["value"] for r in got if r["la_code"] == "505") == 0
+    assert sum(r["value"] for r in got) == 3
