@@ -1,6 +1,6 @@
 from cld.derive.blocks.hierarchy import label, rank, top, with_rank
+from cld.derive.load import load_profile
 from cld.derive.outputs.long_term import LongTerm
-from cld.derive.profile import load_profile
 from cld.derive.testing import events, rows
 
 LTS = "Long Term Support: "

@@ -12,10 +12,10 @@ from typing import Any
 
 import ibis.expr.types as ir
 
-from cld.derive.blocks.events import derived_end, latest_editions
-from cld.derive.blocks.person import with_person_key
 from cld.derive.cells import cells
-from cld.derive.profile import MethodProfile, load_profile
+from cld.derive.compute import prepare
+from cld.derive.load import load_profile
+from cld.derive.profile import MethodProfile
 from cld.derive.registry import OUTPUTS, Inputs
 
 START, END = date(2023, 4, 1), date(2024, 3, 31)
@@ -23,10 +23,7 @@ PROFILES = ("nhse-2023", "dhsc-2024")
 
 
 def prepared(events: ir.Table, profile: MethodProfile) -> ir.Table:
-    t = with_person_key(events, profile.common)
-    t = t.filter(~t.key_dropped).drop("key_dropped")
-    t = t.mutate(end_derived=derived_end(t))
-    return latest_editions(t, profile.common)
+    return prepare(events, profile)[0]
 
 
 def inputs(events: ir.Table, profile: str, *, today: date = END) -> Inputs:

@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 import yaml
 
+from cld.derive.load import PROFILES as PROFILE_DIR
+from cld.derive.load import load_profile
 from cld.derive.outputs import ascof3d
 from cld.derive.outputs.long_term import (
     CARER_LABELS,
@@ -14,8 +16,7 @@ from cld.derive.outputs.long_term import (
     LongTerm,
     months_before,
 )
-from cld.derive.profile import PROFILES as PROFILE_DIR
-from cld.derive.profile import ProfileError, load_profile, parse_profile
+from cld.derive.profile import ProfileError, parse_profile
 from cld.derive.registry import NOT_PRODUCED
 from cld.spec import load_spec
 
