@@ -257,11 +257,12 @@ def folder_outputs(folder: Path) -> list[str]:
                   if (folder / "contributions" / p.name).is_file())
 
 
-def _read(path: Path, filters: list[tuple[str, str, Any]]) -> pa.Table:
+def _read(path: Path, filters: list[tuple[str, str, Any]],
+          columns: list[str] | None = None) -> pa.Table:
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(path, filters=filters)
+        return pq.read_table(path, columns=columns, filters=filters or None)
     except (OSError, pa.ArrowException) as exc:
         raise ExplainError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
 
@@ -269,7 +270,9 @@ def _read(path: Path, filters: list[tuple[str, str, Any]]) -> pa.Table:
 def _available(o: Output, cells: list[dict[str, Any]]) -> str:
     parts = []
     for d in o.dims:
-        seen = sorted({str(c.get(d)) for c in cells if c.get(d) is not None})
+        present = {str(c.get(d)) for c in cells if c.get(d) is not None}
+        fixed = o.dims[d]
+        seen = ([x for x in fixed if x in present] if fixed is not None else sorted(present))
         parts.append(f"{d}: {'; '.join(seen) or '(none)'}")
     return " | ".join(parts)
 
@@ -295,7 +298,8 @@ def explain_folder(folder: Path, output: str, la_code: str, *, cell_id: str | No
                            f"{', '.join(needed)}")
     cells = cells_t.to_pylist()
     if not cells:
-        las = _read(folder / f"{o.name}.parquet", []).column("la_code").unique().to_pylist()
+        las = (_read(folder / f"{o.name}.parquet", [], ["la_code"]).column("la_code")
+               .unique().to_pylist())
         raise ExplainError(f"{o.name} has no cells for LA {la_code} (LAs: "
                            f"{', '.join(sorted(str(x) for x in las if x)) or 'none'})")
     if cell_id is not None:
