@@ -331,7 +331,8 @@ def explain_folder(folder: Path, output: str, la_code: str, *, cell_id: str | No
     key = None if as_la else folder_key(folder)
     ex = explain(contrib, o, la_code, labels=labels, pseudonymise_key=key, profile=profile,
                  cell_value=_num(cell["value"]))
-    if ex.cell_id != cell["cell_id"] or _num(ex.total) != _num(cell["value"]):
+    value = cell["value"] or 0
+    if ex.cell_id != cell["cell_id"] or abs(ex.total - value) > 1e-6 * max(1, abs(value)):
         raise ExplainError(f"{folder}: the contributions of cell {cell['cell_id']} add up to "
                            f"{ex.total}, not its value {cell['value']} (the folder was "
                            f"changed after it was derived; derive it again)")
