@@ -98,7 +98,7 @@ def test_profiles_lists_the_shipped_ones() -> None:
 
 def test_profiles_diff_marks_the_constants_that_differ(tmp_path: Path) -> None:
     own = tmp_path / "mine.yaml"
-    from cld.derive.profile import PROFILES
+    from cld.derive.load import PROFILES
 
     own.write_text((PROFILES / "dhsc-2024.yaml").read_text(encoding="utf-8")
                    .replace("name: dhsc-2024", "name: mine")

@@ -31,7 +31,7 @@ def profiles(
     ] = False,
 ) -> None:
     """The method profiles derive can use (shipped: by name; your own: by path)."""
-    from cld.derive.profile import PROFILES, load_profile, profile_names
+    from cld.derive.load import PROFILES, load_profile, profile_names
 
     if diff is not None and show is not None:
         raise fail("give --diff or --show, not both")

@@ -11,7 +11,8 @@ import pytest
 
 from cld.derive import docs
 from cld.derive.fixtures import SCRIPT, toy_registered
-from cld.derive.profile import SECTIONS, load_profile, profile_names
+from cld.derive.load import load_profile, profile_names
+from cld.derive.profile import SECTIONS
 from cld.derive.registry import OUTPUTS, Output
 
 COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "methodology"
