@@ -90,9 +90,12 @@ def _print(ex: object) -> None:
     for rp in ex.by_rule():
         rules.add_row(plain(rp.rule), f"{rp.rows:,}", plain(rp.value))
     out.print(rules)
-    table = Table(*ex.columns, title="Rows")
+    table = Table(title="Rows (the labels above are the same on every row)")
+    table.add_column("unit", no_wrap=True)
+    table.add_column("rule path", overflow="fold")
+    table.add_column("value", justify="right")
     for r in ex.rows[:TERMINAL_ROWS]:
-        table.add_row(*(plain("" if r[c] is None else r[c]) for c in ex.columns))
+        table.add_row(*(plain("" if r[c] is None else r[c]) for c in ("unit", "rule", "value")))
     if ex.rows:
         out.print(table)
     if len(ex.rows) > TERMINAL_ROWS:
