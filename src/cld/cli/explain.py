@@ -60,6 +60,9 @@ def explain(
         raise fail("-o writes csv or html (--format csv|html); the table is for the terminal")
     ex = explain_folder(folder, output, la, cell_id=cell,
                         where=parse_where(where or []), as_la=as_la)
+    if as_la:
+        err.print("[yellow]note:[/] person keys are shown as they are (the LA's own view): "
+                  "keep this inside the LA", highlight=False)
     if fmt == ExplainFmt.table:
         _print(ex)
         return
