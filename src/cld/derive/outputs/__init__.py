@@ -1,1 +1,3 @@
 """Every output, one module each (importing this package registers them)."""
+
+from cld.derive.outputs import ascof2b2c  # noqa: F401
