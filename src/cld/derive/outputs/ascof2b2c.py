@@ -186,6 +186,9 @@ def build_2c(inputs: Inputs) -> ir.Table:
 
 _CANNOT = ("CLD cannot tell a temporary stay from a permanent one: the service type and "
            "component are the only guide.",)
+_NOTES = ("Denominator: the population of the band in the mid-year of the period's start "
+          "(cld.derive.population); without a population the outcome is blank and says "
+          "'no population given', with the synthetic table it says 'synthetic population'.",)
 ASCOF2B = output(Output(
     code="ASCOF2B", old_code="2A(1)", kind="ascof", unit="people", section="admissions",
     title="Long-term support needs of younger adults (aged 18-64) met by admission to "
@@ -193,7 +196,7 @@ ASCOF2B = output(Output(
     dims={"age_band": (BANDS[0],), "part": PARTS}, build=build_2b,
     measure=Measure(numerator=NUMERATOR, denominator=None, scale=100_000,
                     population_band=BANDS[0]),
-    source="ASCOF 2B (2023 refresh; old 2A(1))", cannot=_CANNOT))
+    source="ASCOF 2B (2023 refresh; old 2A(1))", cannot=_CANNOT, notes=_NOTES))
 ASCOF2C = output(Output(
     code="ASCOF2C", old_code="2A(2)", kind="ascof", unit="people", section="admissions",
     title="Long-term support needs of older adults (aged 65 and over) met by admission to "
@@ -201,7 +204,7 @@ ASCOF2C = output(Output(
     dims={"age_band": (BANDS[1],), "part": PARTS}, build=build_2c,
     measure=Measure(numerator=NUMERATOR, denominator=None, scale=100_000,
                     population_band=BANDS[1]),
-    source="ASCOF 2C (2023 refresh; old 2A(2))", cannot=_CANNOT))
+    source="ASCOF 2C (2023 refresh; old 2A(2))", cannot=_CANNOT, notes=_NOTES))
 
 
 def population_year(inputs: Inputs) -> int:

@@ -119,18 +119,23 @@ def test_rows_that_cannot_be_costed_are_counted_with_the_reason():
         svc("F", 0, "Weekly"),
         svc("G", 50, None),
         svc("H", 50, "Weekly", delivery_mechanism="Community: CASSR Commissioned Support"),
+        svc("I", 50, "Weekly", start="10/05/2024", end="01/05/2024"),
+        svc("J", 50, "Fortnightly ", start="10/05/2024"),
     ]
     assert reasons(rows_in) == {
         "A": "cannot cost: no unit cost", "B": "not costed: not a costed service",
         "C": "not costed: not a costed service", "D": "cannot cost: no unit cost",
         "E": "cannot cost: no planned units", "F": "cannot cost: zero unit cost",
-        "G": "cannot cost: no cost frequency", "H": "costed"}
+        "G": "cannot cost: no cost frequency", "H": "costed",
+        "I": "cannot cost: ends before it starts", "J": "cannot cost: unknown cost frequency"}
     t = COSTS_SERVICES.build(inputs(rows_in))
     c = cells(COSTS_SERVICES, t, ["503"])
     got = dict(rows(c.filter((c.service_type == COMM) & (c.value > 0)), "reason", "value"))
     assert got == {"cannot cost: no unit cost": 1, "not costed: not a costed service": 1,
                    "cannot cost: no planned units": 1, "cannot cost: zero unit cost": 1,
-                   "cannot cost: no cost frequency": 1, "costed": 1}
+                   "cannot cost: no cost frequency": 1, "costed": 1,
+                   "cannot cost: ends before it starts": 1,
+                   "cannot cost: unknown cost frequency": 1}
     assert rows(t.filter(t.unit.startswith("L:503:H")), "rule") == [
         ("costs>Weekly>a service the guidance does not cost",)]
 
