@@ -164,3 +164,15 @@ def test_synthetic_table_covers_every_la_of_each_year_and_says_so():
         codes = {r[0] for r in rows(got.table, "la_code")}
         assert codes == set(register_for(date(year, 6, 30))), year
         assert all(p > 0 for (p,) in rows(got.table, "population"))
+
+
+def test_the_synthetic_file_is_what_the_script_writes(tmp_path):
+    import runpy
+
+    script = Path(__file__).parents[3] / "scripts" / "make_population.py"
+    g = runpy.run_path(str(script), run_name="make_population")
+    g["main"].__globals__["OUT"] = tmp_path / "out.csv"
+    g["main"]()
+    shipped = Path(__file__).parent / "data" / "population-synthetic.csv"
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == shipped.read_text(
+        encoding="utf-8")

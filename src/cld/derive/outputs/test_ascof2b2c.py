@@ -7,7 +7,7 @@ from cld.derive.blocks.events import derived_end, latest_editions
 from cld.derive.blocks.person import with_person_key
 from cld.derive.cells import cells as make_cells
 from cld.derive.outputs.ascof2b2c import ASCOF2B, ASCOF2C, PARTS, Admissions, rates
-from cld.derive.population import read_population, synthetic_population
+from cld.derive.population import PopulationError, read_population, synthetic_population
 from cld.derive.profile import load_profile
 from cld.derive.registry import Inputs
 from cld.derive.testing import events, rows
@@ -184,3 +184,12 @@ def test_measures_and_profile_values_name_spec_strings():
         assert set(s.service_types) <= set(spec.lists["service_type"].canonical)
         assert set(s.components or ()) <= set(spec.lists["service_component"].canonical)
         assert set(s.self_funded_outcomes) <= set(spec.lists["event_outcome"].canonical)
+
+
+def test_rates_without_the_periods_mid_year_is_an_error(tmp_path):
+    d = derive([svc("A", "01/05/2024", None)], DHSC, P0, P1)
+    pop = read_population(write(tmp_path, "la_code,sex,age_band,year,population\n"
+                                "503,All,65+,2023,100\n"))
+    inputs = Inputs(d.events, DHSC, P0, P1, P1, pop.table)
+    with pytest.raises(PopulationError, match=r"no rows for mid-year 2024 \(years given: 2023\)"):
+        rates(ASCOF2C, d.cells["ASCOF2C"], inputs)
