@@ -39,6 +39,7 @@ from cld.derive.blocks.age import age_at
 from cld.derive.population import population_for
 from cld.derive.profile import AgeBand, Strict, section
 from cld.derive.registry import Inputs, Measure, Output, output
+from cld.spec import load_spec
 
 BANDS = ("18-64", "65+")
 NUMERATOR = "numerator"
@@ -77,6 +78,13 @@ class Admissions(Strict):
     def _labels(self) -> Admissions:
         if tuple(b.label for b in self.bands) != BANDS:
             raise ValueError(f"bands must be labelled {', '.join(BANDS)} (the measures' bands)")
+        spec = load_spec()
+        for values, list_id in ((self.service_types, "service_type"),
+                                (self.components or (), "service_component"),
+                                (self.self_funded_outcomes, "event_outcome")):
+            for v in values:
+                if v not in spec.lists[list_id].canonical:
+                    raise ValueError(f"{v!r} is not a v4.2 {list_id} value")
         return self
 
 

@@ -32,7 +32,7 @@ from functools import partial
 
 import ibis
 import ibis.expr.types as ir
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from cld.derive.profile import Strict, section
 from cld.derive.registry import Inputs, Output, output
@@ -77,6 +77,23 @@ class Costs(Strict):
                 v = num / den
             out[k] = v
         return out
+
+    @model_validator(mode="after")
+    def _v42_values(self) -> Costs:
+        """Every v4.2 Cost Frequency is named once (a typo or a gap fails when it loads)."""
+        named = [*self.units_per_week, *self.planned_units_frequencies,
+                 *self.one_off_frequencies]
+        allowed = load_spec().lists["cost_frequency"].canonical
+        wrong = [v for v in named if v not in allowed]
+        if wrong:
+            raise ValueError(f"{wrong[0]!r} is not a v4.2 cost_frequency value")
+        twice = sorted({v for v in named if named.count(v) > 1})
+        missing = [v for v in allowed if v not in named]
+        if twice or missing:
+            raise ValueError("each v4.2 cost frequency is named once: "
+                             + ", ".join([*(f"{v} twice" for v in twice),
+                                          *(f"{v} missing" for v in missing)]))
+        return self
 
 
 def _labels(list_id: str) -> tuple[str, ...]:

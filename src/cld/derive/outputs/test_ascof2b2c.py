@@ -3,12 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from cld.derive.blocks.events import derived_end, latest_editions
-from cld.derive.blocks.person import with_person_key
 from cld.derive.cells import cells as make_cells
+from cld.derive.compute import prepare
+from cld.derive.load import load_profile
 from cld.derive.outputs.ascof2b2c import ASCOF2B, ASCOF2C, PARTS, Admissions, rates
 from cld.derive.population import PopulationError, read_population, synthetic_population
-from cld.derive.profile import load_profile
 from cld.derive.registry import Inputs
 from cld.derive.testing import events, rows
 from cld.spec import load_spec
@@ -28,12 +27,10 @@ def svc(pid: str, start: str, end: str | None = None, *, dob: str = "01/06/1940"
 
 
 class Derived:
-    """What compute.derive gives for these two outputs (its steps, inlined here)."""
+    """What compute.derive gives, for these two outputs only."""
 
     def __init__(self, rows_in: list[dict], profile, p0, p1, las):
-        t = with_person_key(events(rows_in), profile.common)
-        t = t.filter(~t.key_dropped).drop("key_dropped")
-        t = latest_editions(t.mutate(end_derived=derived_end(t)), profile.common)
+        t, _ = prepare(events(rows_in), profile)
         self.events = t
         inputs = Inputs(t, profile, p0, p1, p1, None)
         self.contributions = {o.name: o.build(inputs) for o in (ASCOF2B, ASCOF2C)}
@@ -193,3 +190,14 @@ def test_rates_without_the_periods_mid_year_is_an_error(tmp_path):
     inputs = Inputs(d.events, DHSC, P0, P1, P1, pop.table)
     with pytest.raises(PopulationError, match=r"no rows for mid-year 2024 \(years given: 2023\)"):
         rates(ASCOF2C, d.cells["ASCOF2C"], inputs)
+
+
+def test_a_value_typo_fails_when_the_section_loads():
+    from pydantic import ValidationError
+
+    good = DHSC.get("admissions", Admissions).model_dump()
+    with pytest.raises(ValidationError, match="'Nursing Care' is not a v4.2 service_type"):
+        Admissions.model_validate({**good, "service_types": ["Nursing Care"]})
+    with pytest.raises(ValidationError, match="bands must be labelled 18-64, 65\\+"):
+        Admissions.model_validate({**good, "bands": [{"label": "18 to 64", "min": 18,
+                                                      "max": 64}, {"label": "65+", "min": 65}]})

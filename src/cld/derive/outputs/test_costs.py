@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cld.derive.blocks.events import derived_end, latest_editions
-from cld.derive.blocks.person import with_person_key
 from cld.derive.cells import cells
+from cld.derive.compute import prepare
+from cld.derive.load import load_profile
 from cld.derive.outputs.costs import (
     BREAKDOWNS,
     COSTS_SERVICES,
@@ -15,7 +15,6 @@ from cld.derive.outputs.costs import (
     REASONS,
     Costs,
 )
-from cld.derive.profile import load_profile
 from cld.derive.registry import Inputs
 from cld.derive.testing import events, rows
 from cld.spec import load_spec
@@ -36,9 +35,7 @@ def svc(pid: str, cost: float | None, freq: str | None, units: float | None = No
 
 
 def inputs(rows_in: list[dict], profile=DHSC) -> Inputs:
-    t = with_person_key(events(rows_in), profile.common)
-    t = t.filter(~t.key_dropped).drop("key_dropped")
-    t = latest_editions(t.mutate(end_derived=derived_end(t)), profile.common)
+    t, _ = prepare(events(rows_in), profile)
     return Inputs(t, profile, P0, P1, P1, None)
 
 
@@ -251,3 +248,17 @@ def test_totals_equal_the_sum_of_the_parts(services):
                          >= P0))
     assert got[("services", "all")] == in_period
     assert got[("services", "costed")] == len(want)
+
+
+def test_a_frequency_typo_or_gap_fails_when_the_section_loads():
+    from pydantic import ValidationError
+
+    good = DHSC.get("costs", Costs).model_dump()
+    typo = {**good, "units_per_week": {**good["units_per_week"], "Weekley": 1}}
+    with pytest.raises(ValidationError, match="'Weekley' is not a v4.2 cost_frequency"):
+        Costs.model_validate(typo)
+    gap = {**good, "one_off_frequencies": []}
+    with pytest.raises(ValidationError, match="One-off missing"):
+        Costs.model_validate(gap)
+    assert Costs.model_validate({**good, "units_per_week": {
+        **good["units_per_week"], "Monthly": "12/52"}}).units_per_week["Monthly"] == 12 / 52
