@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from cld.derive.cells import cell_id
-from cld.derive.profile import load_profile
+from cld.derive.load import load_profile
 from cld.derive.run import (
     NO_POPULATION,
     Run,

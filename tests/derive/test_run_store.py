@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from cld.derive.profile import load_profile
+from cld.derive.load import load_profile
 from cld.derive.registry import OUTPUTS
 from cld.derive.run import DeriveError, derive_file, derive_year, tidy, write_outputs
 from cld.errors import StoreError, UnknownLA

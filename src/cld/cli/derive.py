@@ -45,7 +45,7 @@ def derive(
     store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None,
 ) -> None:
     """Derive the SALT tables and ASCOF measures (tidy files, totals, a workbook, a manifest)."""
-    from cld.derive.profile import load_profile
+    from cld.derive.load import load_profile
     from cld.derive.run import check_formats, read_population
 
     formats = check_formats(fmt.split(","))

@@ -147,7 +147,7 @@ def _demo_derive(folder: Path, store: Any) -> None:
     """The store's year derived with the default profile (and the synthetic population,
     when the package ships one): SALT tables and ASCOF measures."""
     from cld.cli.derive import _with_progress, summary
-    from cld.derive.profile import DEFAULT, load_profile
+    from cld.derive.load import DEFAULT, load_profile
     from cld.derive.run import derive_year, read_population, record, write_outputs
     from cld.errors import CldError
 
