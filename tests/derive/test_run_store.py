@@ -150,3 +150,23 @@ def test_every_registered_output_end_to_end(store: Store, tmp_path: Path) -> Non
             assert j.filter(pl.col("value") != pl.col("_sum")).height == 0, name
         assert name[:31] in sheets
         assert (tmp_path / "contributions" / f"{name}.parquet").is_file()
+
+
+def test_every_cell_of_a_written_folder_is_explained(store: Store, tmp_path: Path) -> None:
+    """derive → write_outputs → explain: for every registered output, every non-zero LA cell
+    of one LA is explained by rows that add up to it (the folder holds what explain needs)."""
+    import cld.derive.outputs  # noqa: F401
+    from cld.derive.explain import explain_folder, folder_outputs
+
+    write_outputs(derive_year(store, YEAR, PROFILE, las=["318"]), tmp_path,
+                  formats=("parquet",))
+    assert folder_outputs(tmp_path) == sorted(OUTPUTS)
+    explained = 0
+    for name in OUTPUTS:
+        t = pl.read_parquet(tmp_path / f"{name}.parquet").filter(
+            (pl.col("level") == "la") & (pl.col("value") != 0))
+        for row in t.head(3).to_dicts():
+            ex = explain_folder(tmp_path, name, "318", cell_id=row["cell_id"], as_la=True)
+            assert abs(ex.total - row["value"]) < 1e-6 * max(1, abs(row["value"]))
+            explained += 1
+    assert explained > 0 or not OUTPUTS

@@ -149,8 +149,9 @@ def _write(first: Run, second: Run | None, output: Path, formats: tuple[str, ...
     return manifest
 
 
-def summary(data: dict[str, Any], run: Run, limit: int | None = None) -> None:
-    """The outputs of a manifest as a table: cells, England total or outcome."""
+def summary(data: dict[str, Any], run: Run, per_kind: int | None = None) -> None:
+    """The outputs of a manifest as a table: cells, England total or outcome (the first
+    `per_kind` SALT tables, ASCOF measures and cost tables when given)."""
     from rich.table import Table
 
     from cld.dates import ddmmyyyy
@@ -163,7 +164,14 @@ def summary(data: dict[str, Any], run: Run, limit: int | None = None) -> None:
     table = Table("output", "title", "LA cells", "England", "contributions", "excluded",
                   title=f"Derived with {run.profile.label}, {ddmmyyyy(run.period_start)} "
                         f"to {ddmmyyyy(run.period_end)} ({run.source})")
-    for name, o in list(outputs.items())[:limit]:
+    names = list(outputs)
+    if per_kind is not None:
+        kinds = ("salt", "ascof", "costs")
+        names = [n for k in kinds for n in [n for n in names if outputs[n]["kind"] == k][:per_kind]]
+        if len(names) < len(outputs):
+            table.caption = f"{len(names)} of {len(outputs)} outputs: see the folder for all"
+    for name in names:
+        o = outputs[name]
         total = o["total"]
         if total is None:
             eng = o.get("england") or [{}]

@@ -166,7 +166,7 @@ def _demo_derive(folder: Path, store: Any) -> None:
     with err.status("Writing the derived tables…"):
         manifest = write_outputs(run, folder / "derived")
     record(store, run, manifest, by="demo")
-    summary(manifest.data, run, limit=8)
+    summary(manifest.data, run, per_kind=3)
     out.print(f"Derived tables: [bold]{folder / 'derived'}[/] ({len(manifest.data['outputs'])} "
               f"output(s): tidy Parquet/CSV with region and England totals, derived.xlsx, "
               f"manifest.json; population: {manifest.data['population']}). Try: [bold]cld "
