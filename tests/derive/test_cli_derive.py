@@ -76,6 +76,13 @@ def test_derive_one_file(toys: list[str], synth_files: dict[str, Path], tmp_path
     t = pl.read_parquet(tmp_path / "TOY001_a.parquet")
     assert set(t["level"]) == {"la", "region", "england"}
     assert set(t.filter(pl.col("level") == "la")["la_code"]) == {"318"}
+    # the period from --year instead (as the user guide shows): the same figures
+    code, text = cld("derive", str(synth_files["318"]), "--la", "318", "--year", YEAR,
+                     "-o", str(tmp_path / "by-year"))
+    assert code == 0, text
+    again = pl.read_parquet(tmp_path / "by-year" / "TOY001_a.parquet")
+    assert again.drop("cell_id").equals(t.drop("cell_id"))
+    assert again["cell_id"].to_list() == t["cell_id"].to_list()
 
 
 @pytest.mark.parametrize(("args", "message"), [
