@@ -275,3 +275,18 @@ def test_a_normalised_population_uses_the_nearest_mid_year(
     assert (eng["numerator"], eng["denominator"], eng["outcome"]) == (5, 400_000, 1.3)
     assert eng["population_note"] == ("mid-2022 (nearest given to mid-2020); "
                                       "synthetic population")
+
+
+def test_a_second_run_into_the_folder_leaves_no_stale_table(toys: list[str],
+                                                            tmp_path: Path) -> None:
+    write_outputs(run(), tmp_path, formats=("parquet", "csv"))
+    (tmp_path / "notes.txt").write_text("mine")
+    from cld.derive.registry import OUTPUTS
+
+    del OUTPUTS["TOY003"]
+    m = write_outputs(run(), tmp_path, formats=("parquet",))
+    assert not (tmp_path / "TOY003.parquet").exists()
+    assert not (tmp_path / "contributions" / "TOY003.parquet").exists()
+    assert not (tmp_path / "TOY001_a.csv").exists()
+    assert (tmp_path / "notes.txt").read_text() == "mine"  # not ours: kept
+    assert sorted(m.data["outputs"]) == ["TOY001_a", "TOY002"]

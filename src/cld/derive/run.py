@@ -496,6 +496,7 @@ def write_outputs(derived: Run, out_dir: str | Path,
     internal), `derived.xlsx`, and `manifest.json` (written last)."""
     fmts = check_formats(formats)
     out = Path(out_dir)
+    _remove_previous(out)
     try:
         (out / "contributions").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -547,6 +548,21 @@ def write_outputs(derived: Run, out_dir: str | Path,
     path = out / "manifest.json"
     path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
     return Manifest(path, data, [*files, path])
+
+
+def _remove_previous(out: Path) -> None:
+    """The files an earlier run listed in the folder's manifest (so no stale table is left
+    beside the new ones); nothing else in the folder is touched."""
+    path = out / "manifest.json"
+    try:
+        files = json.loads(path.read_text(encoding="utf-8")).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return
+    root = out.resolve()
+    for rel in [*files, "manifest.json"]:
+        target = (out / str(rel)).resolve()
+        if target.is_relative_to(root) and target.is_file():
+            target.unlink()
 
 
 def _version() -> str:
