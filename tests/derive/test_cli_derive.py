@@ -56,7 +56,7 @@ def test_derive_some_las_in_one_format(toys: list[str], store_dir: Path,
                      "01/01/2020", "-o", str(tmp_path))
     # the comparison's as-of day has no data: a plain error, exit 2
     assert code == 2 and "no accepted submission counts for 2020/21 from 503 by 01/01/2020" in text
-    code, text = cld("derive", "--year", YEAR, "--store", str(store_dir), "--la", "503",
+    code, text = cld("derive", "--year", YEAR, "--store", str(store_dir), "--la", "503,",
                      "--format", "csv", "--profile", "nhse-2023", "-o", str(tmp_path))
     assert code == 0, text
     t = pl.read_csv(tmp_path / "TOY001_a.csv", schema_overrides={"la_code": pl.String,
@@ -65,6 +65,11 @@ def test_derive_some_las_in_one_format(toys: list[str], store_dir: Path,
     assert set(t["profile"]) == {"nhse-2023"}
     assert not (tmp_path / "TOY001_a.parquet").exists()
     assert not (tmp_path / "derived.xlsx").exists()
+    code, text = cld("derive", "--year", YEAR, "--store", str(store_dir), "--la", "503,318",
+                     "-f", "parquet", "-o", str(tmp_path / "both"))
+    assert code == 0, text
+    t = pl.read_parquet(tmp_path / "both" / "TOY001_a.parquet")
+    assert set(t.filter(pl.col("level") == "la")["la_code"]) == {"503", "318"}
 
 
 def test_derive_one_file(toys: list[str], synth_files: dict[str, Path], tmp_path: Path,

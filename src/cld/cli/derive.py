@@ -23,9 +23,9 @@ def derive(
     as_of: Annotated[str | None, typer.Option(help="dd/mm/yyyy: the data as it stood at the "
                                               "end of that day (default: now, or the "
                                               "locked snapshot).")] = None,
-    la: Annotated[list[str] | None, typer.Option("--la", help="LA code; repeat for several "
-                                                 "(default: every LA with data). With FILE: "
-                                                 "the file's LA.")] = None,
+    la: Annotated[list[str] | None, typer.Option("--la", help="LA code; repeat or separate "
+                                                 "by commas for several (default: every LA "
+                                                 "with data). With FILE: the file's LA.")] = None,
     period_start: Annotated[str | None, typer.Option(help="dd/mm/yyyy (with FILE).")] = None,
     period_end: Annotated[str | None, typer.Option(help="dd/mm/yyyy (with FILE).")] = None,
     profile: Annotated[str, typer.Option(help="Method profile: a shipped name or a YAML "
@@ -49,6 +49,7 @@ def derive(
     from cld.derive.run import check_formats, read_population
 
     formats = check_formats(fmt.split(","))
+    la = [c.strip() for item in la or [] for c in item.split(",") if c.strip()] or None
     when = date_arg(as_of, "--as-of")
     other_when = date_arg(compare_as_of, "--compare-as-of")
     start = date_arg(period_start, "--period-start")
