@@ -83,7 +83,41 @@ class LearningDisability(Strict):
         missing = [a for a in ATTRIBUTES if not self.unknown.get(a)]
         if missing:
             raise ValueError(f"unknown: no unknown value for {', '.join(missing)}")
+        self._in_spec()
         return self
+
+    def _in_spec(self) -> None:
+        """Every value named is a v4.2 canonical value (a typo would never match), apart from
+        the accommodation the inference makes; every accommodation value is classified."""
+        accommodation = spec_values("accommodation_status")
+        made = {r.value for r in self.infer_accommodation} - set(accommodation)
+        named: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+            ("settled", self.settled, (*accommodation, *made)),
+            ("unsettled", self.unsettled, (*accommodation, *made)),
+            ("paid", self.paid, spec_values("employment_status")),
+            ("ld_reasons", self.ld_reasons, spec_values("primary_support_reason")),
+            ("settings", tuple(s.service_type for s in self.settings),
+             spec_values("service_type")),
+            ("settings", tuple(m for s in self.settings for m in s.mechanisms),
+             spec_values("delivery_mechanism")),
+            ("infer_accommodation", tuple(c for r in self.infer_accommodation
+                                          for c in r.components),
+             spec_values("service_component")),
+            *((f"unknown.{a}", v, spec_values(a)) for a, v in self.unknown.items()
+              if a in ATTRIBUTES),
+        ]
+        for name, values, allowed in named:
+            wrong = [v for v in values if v not in allowed]
+            if wrong:
+                raise ValueError(f"{name}: not a v4.2 value: {', '.join(map(repr, wrong))}")
+        extra = sorted(set(self.unknown) - set(ATTRIBUTES))
+        if extra:
+            raise ValueError(f"unknown: no such attribute {', '.join(extra)}")
+        unclassified = [v for v in accommodation
+                        if v not in self.settled and v not in self.unsettled]
+        if unclassified:
+            raise ValueError("accommodation neither settled nor unsettled: "
+                             + ", ".join(map(repr, unclassified)))
 
 
 def spec_values(attribute: str) -> tuple[str, ...]:
