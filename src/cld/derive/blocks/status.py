@@ -42,6 +42,7 @@ def last_known(t: ir.Table, column: str, *, valid: Sequence[str], unknown: Seque
     value, or none, is labelled `invalid_label`. Needs `event_start` and `end_derived`."""
     if not unknown:
         raise ValueError(f"{column}: the list's unknown value is needed for conflicts")
+    t = t.select(*by, "event_start", "end_derived", column)
     v = t[column].cast("string")
     t = t.mutate(
         _label=ibis.ifelse(v.isin(list(valid)), v, ibis.literal(invalid_label)),

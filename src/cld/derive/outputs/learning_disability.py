@@ -22,6 +22,9 @@ from cld.spec import load_spec
 
 SECTION = "learning_disability"
 ATTRIBUTES = ("gender", "primary_support_reason", "accommodation_status", "employment_status")
+COLUMNS = ("la_code", "person_key", "event_type", "event_start", "end_derived",
+           "date_of_birth", "service_type", "service_component", "delivery_mechanism",
+           *ATTRIBUTES)
 
 
 class Setting(Strict):
@@ -153,6 +156,7 @@ def people(inputs: Inputs, cohort_settings: tuple[str, ...]) -> ir.Table:
                    ev.end_derived.isnull() | (ev.end_derived >= start),
                    ev.event_end.isnull() | (ev.event_end >= ev.event_start),
                    ev.date_of_death.isnull() | (ev.date_of_death >= start))
+    ev = ev.select(*COLUMNS)  # narrow: the columns read below
     label, rank = setting(ev, [(s.label, s.rank, s.service_type, s.mechanisms)
                                for s in ld.settings])
     ev = ev.mutate(_setting=ibis.ifelse(ev.event_type == "Service", label,
@@ -229,28 +233,27 @@ def ascof_rows(p: ir.Table, ld: LearningDisability, *, scope: str,
     `p` (la_code, unit, gender, age_known) in the denominator of their gender's group and of
     the Total (when the profile counts their gender there), in the numerator too where
     `numerator`; people of unknown age, or whose gender the Total leaves out, in an exclusion
-    part instead; `memo`: an extra (part, condition) counted among the denominator."""
+    part instead; `memo`: an extra (part, condition) counted among the denominator.
+    (One pass over `p`: crossed with the groups and parts, then filtered.)"""
     total_ok = (ibis.literal(True) if not ld.total_genders
                 else p.gender.isin(list(ld.total_genders)))
-    p = p.mutate(_num=numerator, _detail=detail,
+    p = p.mutate(_num=numerator, _detail=detail, _total_ok=total_ok,
                  _memo=memo[1] if memo else ibis.literal(False))
-    g = ibis.union(
-        p.filter(p.gender == "Male").mutate(group=ibis.literal("Male"), _ok=True),
-        p.filter(p.gender == "Female").mutate(group=ibis.literal("Female"), _ok=True),
-        p.mutate(group=ibis.literal("Total"), _ok=total_ok),
-    )
-
-    def part(t: ir.Table, label: str, rule: ir.StringValue) -> ir.Table:
-        return t.select("la_code", "unit", "group", part=ibis.literal(label), rule=rule,
-                        value=ibis.literal(1, type="int64"))
-
-    counted = g.filter(g._ok & g.age_known)
-    pieces = [
-        part(g.filter(~g._ok), EXCLUDED_GENDER, scope + ">gender:" + g.gender),
-        part(g.filter(g._ok & ~g.age_known), EXCLUDED_AGE, ibis.literal(scope + ">age unknown")),
-        part(counted, DENOMINATOR, scope + ">" + counted._detail),
-        part(counted.filter(counted._num), NUMERATOR, scope + ">" + counted._detail),
-    ]
-    if memo:
-        pieces.append(part(counted.filter(counted._memo), memo[0], scope + ">" + counted._detail))
-    return ibis.union(*pieces)
+    parts = [EXCLUDED_GENDER, EXCLUDED_AGE, DENOMINATOR, NUMERATOR, *([memo[0]] if memo else [])]
+    x = (p.cross_join(ibis.memtable({"group": list(GROUPS)}, schema={"group": "string"}))
+         .cross_join(ibis.memtable({"part": parts}, schema={"part": "string"})))
+    ok = (x.group != "Total") | x._total_ok
+    counted = ok & x.age_known
+    keep = ((x.group == "Total") | (x.group == x.gender)) & ibis.cases(
+        (x.part == EXCLUDED_GENDER, ~ok),
+        (x.part == EXCLUDED_AGE, ok & ~x.age_known),
+        (x.part == DENOMINATOR, counted),
+        (x.part == NUMERATOR, counted & x._num),
+        else_=counted & x._memo)
+    x = x.filter(keep.fill_null(False))
+    rule = ibis.cases(
+        (x.part == EXCLUDED_GENDER, scope + ">gender:" + x.gender.fill_null("none")),
+        (x.part == EXCLUDED_AGE, ibis.literal(scope + ">age unknown")),
+        else_=scope + ">" + x._detail)
+    return x.select("la_code", "unit", "group", "part", rule=rule,
+                    value=ibis.literal(1, type="int64"))
