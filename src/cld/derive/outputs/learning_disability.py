@@ -65,6 +65,8 @@ class LearningDisability(Strict):
     older: AgeBand
     # Genders counted in an ASCOF Total; () every gender.
     total_genders: tuple[str, ...] = ()
+    # Events whose end is before their start are left out (DHSC); kept otherwise.
+    drop_end_before_start: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> LearningDisability:
@@ -154,8 +156,9 @@ def people(inputs: Inputs, cohort_settings: tuple[str, ...]) -> ir.Table:
     ev = ev.filter(ev.event_start.notnull(),
                    ev.event_start <= end,
                    ev.end_derived.isnull() | (ev.end_derived >= start),
-                   ev.event_end.isnull() | (ev.event_end >= ev.event_start),
                    ev.date_of_death.isnull() | (ev.date_of_death >= start))
+    if ld.drop_end_before_start:
+        ev = ev.filter(ev.event_end.isnull() | (ev.event_end >= ev.event_start))
     ev = ev.select(*COLUMNS)  # narrow: the columns read below
     label, rank = setting(ev, [(s.label, s.rank, s.service_type, s.mechanisms)
                                for s in ld.settings])

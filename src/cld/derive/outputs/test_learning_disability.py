@@ -145,9 +145,10 @@ def test_cohort_is_lts_overlapping_the_period_of_people_alive_at_its_start():
         lts("D", service_type="Short Term Support: ST-Max", service_component="Reablement"),
         lts("E", event_start="01/01/2023", event_end="01/04/2023"),  # overlaps by a day
         lts("F", event_type="Assessment", service_type=None),
+        lts("G", event_start="01/05/2023", event_end="30/04/2023"),  # ends before it starts
     ]
-    for profile in BOTH:
-        assert person_rows(data, profile) == [("L:503:E",)]
+    assert person_rows(data, "nhse-2023") == [("L:503:E",), ("L:503:G",)]
+    assert person_rows(data, "dhsc-2024") == [("L:503:E",)]
 
 
 def test_dhsc_statuses_come_from_every_event_nhse_from_the_lts_rows():

@@ -88,3 +88,19 @@ def test_a_figure_is_explained_by_its_contributions():
     got = rows(c.filter(c.accommodation == "Unknown: Presumed at home"), "unit", "rule")
     assert got == [("L:503:B", "ld>working age>settled>accommodation:inferred from "
                                 "Community:Home Support")]
+
+
+def test_a_profile_label_the_table_has_no_row_for_is_an_error_not_a_loss():
+    from cld.derive.outputs.test_learning_disability import _with
+    from cld.derive.profile import ProfileError
+    from cld.derive.registry import Inputs
+
+    ld = _with("dhsc-2024").sections["learning_disability"]
+    prof = _with("dhsc-2024", settled=[*ld.settled, "Unknown: Presumed elsewhere"],
+                 infer_accommodation=[{"settings": ["Community"],
+                                       "value": "Unknown: Presumed elsewhere"},
+                                      *(r.model_dump() for r in ld.infer_accommodation)])
+    base = inputs([lts("A")], "dhsc-2024")
+    bad = Inputs(base.events, prof, base.period_start, base.period_end, base.today)
+    with pytest.raises(ProfileError, match="table 2a has no row for 'Unknown: Presumed elsewhere'"):
+        OUTPUTS["LTS004_2a"].build(bad)
