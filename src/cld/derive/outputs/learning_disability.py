@@ -15,7 +15,14 @@ import ibis.expr.types as ir
 from pydantic import model_validator
 
 from cld.derive.blocks.age import age_at
-from cld.derive.blocks.status import FAR, OrderKey, infer_from_latest_service, last_known, setting
+from cld.derive.blocks.status import (
+    FAR,
+    NO_RANK,
+    OrderKey,
+    infer_from_latest_service,
+    last_known,
+    setting,
+)
 from cld.derive.profile import AgeBand, ProfileError, Strict, section
 from cld.derive.registry import Inputs
 from cld.spec import load_spec
@@ -164,7 +171,7 @@ def people(inputs: Inputs, cohort_settings: tuple[str, ...]) -> ir.Table:
                                for s in ld.settings])
     ev = ev.mutate(_setting=ibis.ifelse(ev.event_type == "Service", label,
                                         ibis.null("string")),
-                   _rank=ibis.ifelse(ev.event_type == "Service", rank, 99))
+                   _rank=ibis.ifelse(ev.event_type == "Service", rank, NO_RANK))
     cohort = ev.filter(ev._setting.isin(list(cohort_settings)))
     persons = cohort.group_by(["la_code", "person_key"]).aggregate(
         _last=cohort.end_derived.cast("date").fill_null(ibis.literal(FAR, type="date")).max())
