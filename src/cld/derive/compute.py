@@ -33,7 +33,8 @@ def prepare(events: ir.Table, profile: MethodProfile) -> tuple[ir.Table, ir.Tabl
     """Events with `person_key`, `end_derived` (a death ends an event), latest editions only;
     and the rows dropped for want of a person key, counted per LA."""
     t = with_person_key(events, profile.common)
-    dropped = (t.filter(t.key_dropped).group_by("la_code").aggregate(rows=t.count()))
+    lost = t.filter(t.key_dropped)
+    dropped = lost.group_by("la_code").aggregate(rows=lost.count())
     t = t.filter(~t.key_dropped).drop("key_dropped")
     t = t.mutate(end_derived=derived_end(t))
     return latest_editions(t, profile.common), dropped

@@ -76,7 +76,7 @@ def cluster(rows: ir.Table, c: Clustering, *, rank: Sequence[str], unusable: Seq
         ref = t._end.lag().over(group_by=list(PERSON), order_by=order)
     else:
         ref = t._end.max().over(ibis.window(group_by=list(PERSON), order_by=order,
-                                            preceding=None, following=-1))
+                                            rows=(None, -1)))
     new = ref.isnull() | (t.event_start.delta(ref, unit="day") > c.gap_days)
     t = t.mutate(_new=new.cast("int32"))
     t = t.mutate(_cluster=t._new.sum().over(ibis.cumulative_window(

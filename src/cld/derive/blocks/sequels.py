@@ -57,7 +57,7 @@ def _rank_in(value: ir.StringValue, order: Sequence[str]) -> ir.IntegerValue:
     """Position of `value` in `order` (0 best), null when absent."""
     if not order:
         return ibis.null("int32")  # type: ignore[no-any-return]
-    return value.substitute({v: i for i, v in enumerate(order)}).cast("int32")  # type: ignore[no-any-return]
+    return ibis.cases(*((value == v, i) for i, v in enumerate(order))).cast("int32")  # type: ignore[no-any-return]
 
 
 def _is(t: ir.Table, kinds: Sequence[str]) -> ir.BooleanValue:
