@@ -21,9 +21,15 @@ def params(inputs: Inputs) -> ShortTerm:
     return inputs.profile.get(SECTION, ShortTerm)
 
 
+COLUMNS = ("la_code", "person_key", "event_type", "event_start", "event_end", "end_derived",
+           "event_outcome", "route_of_access", "assessment_type", "service_type",
+           "service_component", "delivery_mechanism", "review_reason", "date_of_birth",
+           "date_of_death")
+
+
 def alive(inputs: Inputs) -> ir.Table:
-    """Events of people not dead before the period starts."""
-    ev = inputs.events
+    """Events (the columns these outputs read) of people not dead before the period starts."""
+    ev = inputs.events.select(*COLUMNS)
     start = ibis.literal(inputs.period_start, type="date")
     return ev.filter(ev.date_of_death.isnull() | (ev.date_of_death >= start))
 
