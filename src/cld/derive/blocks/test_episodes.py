@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 
 from cld.derive.blocks import short_term
-from cld.derive.blocks.short_term_testkit import (
-    DHSC, NHSE, P1, STMAX, inputs, req, svc)
+from cld.derive.blocks.short_term_testkit import DHSC, NHSE, P1, STMAX, inputs, req, svc
 from cld.derive.testing import rows
 
 

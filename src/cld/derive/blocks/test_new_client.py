@@ -4,8 +4,7 @@ import pytest
 
 from cld.derive.blocks import short_term
 from cld.derive.blocks.new_client import with_existing
-from cld.derive.blocks.short_term_testkit import (
-    COMMUNITY, DHSC, NHSE, NURSING, STMAX, inputs, svc)
+from cld.derive.blocks.short_term_testkit import COMMUNITY, DHSC, NHSE, NURSING, STMAX, inputs, svc
 from cld.derive.testing import rows
 
 

@@ -12,7 +12,18 @@ from cld.derive.blocks import short_term
 from cld.derive.blocks.sequels import category
 from cld.derive.blocks.short_term_params import NFA_TIE, UNCLASSIFIED, Table
 from cld.derive.blocks.short_term_testkit import (
-    COMMUNITY, DHSC, NHSE, NURSING, OTHER, RESIDENTIAL, STMAX, inputs, other, req, svc)
+    COMMUNITY,
+    DHSC,
+    NHSE,
+    NURSING,
+    OTHER,
+    RESIDENTIAL,
+    STMAX,
+    inputs,
+    other,
+    req,
+    svc,
+)
 from cld.derive.testing import rows
 
 PROGRESS = "Progress to Support Planning / Services"
