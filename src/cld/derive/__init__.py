@@ -1,5 +1,5 @@
 """Central transformations: SALT tables, ASCOF measures and costs from the events.
 
 Imports nothing on its own (keeps start-up light): use `cld.derive.compute.derive`,
-`cld.derive.profile.load_profile`, `cld.derive.registry.OUTPUTS`.
+`cld.derive.load.load_profile`, `cld.derive.registry.OUTPUTS`.
 """

@@ -41,3 +41,12 @@ def cells(o: Output, contributions: ir.Table, las: Sequence[str]) -> ir.Table:
         value=j.value.fill_null(0),
         units=j.units.fill_null(0),
     )
+
+
+def cell_id(output_name: str, la_code: str, labels: Sequence[str]) -> str:
+    """A short stable id for a cell, printed in the outputs and accepted by explain:
+    output name, area code, and a digest of the dimension labels in order."""
+    import hashlib
+
+    digest = hashlib.sha256("\x1f".join(labels).encode("utf-8")).hexdigest()[:8]
+    return f"{output_name}-{la_code}-{digest}"

@@ -3,23 +3,18 @@
 A profile is one file under `profiles/` (or any path): `name`, `version`, `title`, `source`,
 a `common` section (person key, age, event editions) and one section per family of outputs.
 Each family declares its section's model with `@section("name")` in its own module, so a
-profile is checked whole (unknown keys are errors) once the outputs are registered.
+profile is checked whole (unknown keys are errors) once the outputs are registered; read
+profiles with `cld.derive.load.load_profile`, which registers them first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cld.errors import CldError
-
-PROFILES = Path(__file__).parent / "profiles"
-DEFAULT = "dhsc-2024"
 
 
 class Strict(BaseModel):
@@ -101,12 +96,9 @@ class MethodProfile(Strict):
         return out
 
 
-def _registered() -> None:
-    import cld.derive.outputs  # noqa: F401  (registers every output and its section)
-
-
 def parse_profile(data: Any, where: str) -> MethodProfile:
-    _registered()
+    """A profile from parsed YAML; every registered section must be present (register them
+    first: `cld.derive.load` does)."""
     if not isinstance(data, dict):
         raise ProfileError(f"{where}: a profile is a mapping of keys to values")
     head = {k: v for k, v in data.items() if k not in SECTIONS}
@@ -122,28 +114,3 @@ def parse_profile(data: Any, where: str) -> MethodProfile:
         loc = ".".join(str(p) for p in first["loc"])
         raise ProfileError(f"{where}: {loc}: {first['msg']} ({len(exc.errors())} problem(s))"
                            ) from None
-
-
-def load_profile(name_or_path: str | Path) -> MethodProfile:
-    """A shipped profile by name (`dhsc-2024`) or a profile file by path."""
-    path = Path(name_or_path)
-    if path.suffix not in (".yaml", ".yml"):
-        path = PROFILES / f"{name_or_path}.yaml"
-        if not path.is_file():
-            raise ProfileError(f"unknown method profile {name_or_path!r} "
-                               f"(shipped: {', '.join(profile_names())})")
-    return _load(path.resolve())
-
-
-@cache
-def _load(path: Path) -> MethodProfile:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read the profile ({exc.__class__.__name__}: "
-                           f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
-    return parse_profile(data, str(path))
-
-
-def profile_names() -> list[str]:
-    return sorted(p.stem for p in PROFILES.glob("*.yaml"))

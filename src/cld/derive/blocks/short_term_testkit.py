@@ -10,7 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cld.derive.compute import prepare
-from cld.derive.profile import load_profile
+from cld.derive.load import load_profile
 from cld.derive.registry import OUTPUTS, Inputs
 from cld.derive.testing import events, rows
 
@@ -28,7 +28,7 @@ COMMUNITY = "Long Term Support: Community"
 
 
 def req(start: str, end: str | None, outcome: str | None = None,
-        route: str = "Community / Other route", **kw: Any) -> dict[str, Any]:
+        route: str | None = "Community / Other route", **kw: Any) -> dict[str, Any]:
     return {"event_type": "Request", "event_start": start, "event_end": end,
             "event_outcome": outcome, "route_of_access": route, **kw}
 

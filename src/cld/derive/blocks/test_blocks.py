@@ -90,3 +90,12 @@ def test_latest_edition_supersedes_open_and_keeps_assessments_under_nhse():
     dhsc_all = Common(person_key="dhsc_combined",
                       dedupe_event_types=("Request", "Assessment", "Service", "Review"))
     assert len(rows(latest_editions(with_person_key(t, dhsc_all), dhsc_all), "_row")) == 3
+
+
+def test_cell_ids_are_stable_and_differ_by_labels():
+    from cld.derive.cells import cell_id
+
+    a = cell_id("STS001", "503", ["Planned Entry", "End of Life"])
+    assert a == cell_id("STS001", "503", ["Planned Entry", "End of Life"])
+    assert a.startswith("STS001-503-") and len(a) == len("STS001-503-") + 8
+    assert a != cell_id("STS001", "503", ["Planned Entry", "End of Lif"])

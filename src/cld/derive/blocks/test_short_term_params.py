@@ -1,8 +1,8 @@
 import pytest
 
 from cld.derive.blocks.short_term_params import NFA_TIE, ShortTerm
+from cld.derive.load import load_profile
 from cld.derive.outputs import ascof2a, sts001, sts002a
-from cld.derive.profile import load_profile
 from cld.spec import load_spec
 
 PROFILES = ("nhse-2023", "dhsc-2024")
