@@ -8,11 +8,13 @@ every value a profile names against the spec's lists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cld.derive.profile import Strict, section
+from cld.spec import load_spec
 
 UNCLASSIFIED = "Unable to classify"
 # The sequel when several different final outcomes end a chain on its latest day (NHSE's
@@ -128,3 +130,45 @@ class ShortTerm(Strict):
     sts001: Table
     sts002a: Table
     ascof2a: Ascof2A
+
+    @model_validator(mode="after")
+    def _v42_values(self) -> ShortTerm:
+        """Every input value the section names is a v4.2 value (a typo fails on load)."""
+        spec = load_spec()
+        lists = {k: set(spec.lists[k].canonical)
+                 for k in ("event_type", "event_outcome", "service_type", "service_component")}
+        outcomes, services = lists["event_outcome"], lists["service_type"]
+
+        def check(values: Iterable[str], allowed: set[str], where: str) -> None:
+            for v in values:
+                if v not in allowed:
+                    raise ValueError(f"short_term.{where}: {v!r} is not a v4.2 value here")
+
+        check(self.new_client.lts_service_types, services, "new_client")
+        check(self.outcome_rank, outcomes, "outcome_rank")
+        check(self.unusable_outcomes, set(self.outcome_rank), "unusable_outcomes")
+        check([self.st_max.service_type], services, "st_max.service_type")
+        derived = {NFA_TIE}
+        for name, kind in (("requests", self.requests), ("st_max", self.st_max)):
+            q = kind.sequel
+            check(q.services, services, f"{name}.sequel.services")
+            if isinstance(q, Chain):
+                check(q.breakers, services | lists["event_type"], f"{name}.sequel.breakers")
+                check(q.final_outcomes, outcomes, f"{name}.sequel.final_outcomes")
+            else:
+                derived.add(q.bed_sequel)
+                check([q.deceased_outcome, q.hospital_outcome, *q.window_excluded_outcomes],
+                      outcomes, f"{name}.sequel")
+                check([*q.cut_at, q.bed_service, q.equipment_sequel], services,
+                      f"{name}.sequel")
+                check([*q.bed_components, *q.equipment_components],
+                      lists["service_component"], f"{name}.sequel")
+                check(q.nested_types, lists["event_type"], f"{name}.sequel.nested_types")
+        for name, table in (("sts001", self.sts001), ("sts002a", self.sts002a)):
+            check(table.categories, outcomes | services | derived, f"{name}.categories")
+            if table.unchained_maps != "all":
+                check(table.unchained_maps, outcomes, f"{name}.unchained_maps")
+        if self.ascof2a.match == "sequel":
+            check([*self.ascof2a.denominator, *self.ascof2a.numerator],
+                  outcomes | services | derived, "ascof2a")
+        return self

@@ -1,8 +1,11 @@
 import pytest
+import yaml
 
 from cld.derive.blocks.short_term_params import NFA_TIE, ShortTerm
+from cld.derive.load import PROFILES as PROFILES_DIR
 from cld.derive.load import load_profile
 from cld.derive.outputs import ascof2a, sts001, sts002a
+from cld.derive.profile import ProfileError
 from cld.spec import load_spec
 
 PROFILES = ("nhse-2023", "dhsc-2024")
@@ -70,3 +73,12 @@ def test_profiles_differ_where_the_methods_do():
     assert (n.new_client.ended_within_days, d.new_client.ended_within_days) == (1, 91)
     assert (n.st_max.sequel.method, d.st_max.sequel.method) == ("chain", "rules")
     assert (n.requests.sequel.method, n.requests.sequel.first_within_days) == ("chain", 28)
+
+
+def test_a_typo_in_a_profile_fails_when_it_loads(tmp_path):
+    data = yaml.safe_load((PROFILES_DIR / "dhsc-2024.yaml").read_text(encoding="utf-8"))
+    data["short_term"]["outcome_rank"][0] = "Progress to reablement/ST-Max"  # R2 spelling
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ProfileError, match="outcome_rank.*not a v4.2 value"):
+        load_profile(bad)
