@@ -116,7 +116,9 @@ class Ascof2A(Strict):
     age_at: Literal["episode_end", "period_end"]
     min_age: int  # younger: excluded
     unknown_age: Literal["include", "exclude"]
-    decimals: int  # rounding of the published percentage
+    # Rounding of the published percentage (None: not rounded). For whoever renders the
+    # measure: the registry's Measure has no rounding field yet.
+    decimals: int | None
 
 
 @section("short_term")

@@ -166,6 +166,18 @@ def test_death_7_vs_8_days_after_the_st_max_end(dod, deceased):
         (MAY3, "Service ended as planned", "no chronology>Service ended as planned", False)]
 
 
+def test_death_inside_an_open_st_max_ends_it_deceased_under_dhsc():
+    # the death ends the open service (prepare), so the episode ends in the period
+    chron = [{**e, "date_of_death": "20/06/2023"} for e in
+             [ST[0], svc(STMAX, "03/05/2023", None, "Progress to Reablement/ST-Max")]]
+    assert st_max_sequels(chron, DHSC) == [(MAY3, "NFA - Deceased", "1 death>NFA - Deceased",
+                                            True)]
+    # NHSE: nothing followed; its own outcome is not Service ended as planned
+    assert st_max_sequels(chron, NHSE) == [
+        (MAY3, "Progress to Reablement/ST-Max",
+         "no chronology>Progress to Reablement/ST-Max", False)]
+
+
 def st(outcome, *rest):
     return [svc(STMAX, "03/05/2023", "31/05/2023", outcome), *rest]
 
