@@ -16,6 +16,9 @@ from cld.cli import synth  # noqa: F401
 # isort: split
 from cld.cli import store  # noqa: F401
 
+# isort: split
+from cld.cli import explain, profiles  # noqa: F401
+
 __all__ = ["app", "main"]
 
 

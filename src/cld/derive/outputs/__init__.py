@@ -1,7 +1,9 @@
 """Every output, one module each (importing this package registers them)."""
 from cld.derive.outputs import (
     ascof2a,  # noqa: F401
+    ascof2b2c,  # noqa: F401
     ascof3d,  # noqa: F401
+    costs,  # noqa: F401
     long_term,  # noqa: F401  (LTS001/LTS002/3D profile section)
     lts001a,  # noqa: F401
     lts001b,  # noqa: F401
