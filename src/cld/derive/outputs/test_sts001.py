@@ -98,3 +98,14 @@ def test_routes_are_the_v42_list_and_unknown():
     got = run("STS001", [req("01/05/2023", "01/05/2023", IA, "Transfer from Other LA")], DHSC,
               "route_of_access")
     assert got == [("Transfer from Other LA",)]
+
+
+def test_through_derive_the_same_table():
+    from cld.derive.blocks.short_term_testkit import AFTER, P0, P1
+    from cld.derive.compute import derive
+    from cld.derive.load import load_profile
+    from cld.derive.testing import events
+
+    d = derive(events(CHRONOLOGY), load_profile(NHSE), P0, P1, today=AFTER, only=["STS001"])
+    got = rows(d.cells["STS001"], "sequel", "route_of_access", "value")
+    assert {(s, r): v for s, r, v in got if v} == EXPECTED[NHSE]
