@@ -1,6 +1,7 @@
 """Every output, one module each (importing this package registers them)."""
 from cld.derive.outputs import (
     ascof1e,  # noqa: F401
+    ascof2a,  # noqa: F401
     ascof2b2c,  # noqa: F401
     ascof2e,  # noqa: F401
     ascof3d,  # noqa: F401
@@ -13,4 +14,7 @@ from cld.derive.outputs import (
     lts002b,  # noqa: F401
     lts003,  # noqa: F401
     lts004,  # noqa: F401
+    sts001,  # noqa: F401
+    sts002a,  # noqa: F401
+    sts002b,  # noqa: F401
 )
