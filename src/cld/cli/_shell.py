@@ -78,6 +78,11 @@ def date_arg(value: str | None, flag: str) -> date | None:
         raise fail(f"{flag}: {exc}") from None
 
 
+def said_written(path: Path) -> None:
+    """Tell the user a report was written (as write_reports writes each one)."""
+    out.print(f"Report written: [bold]{path}[/]", highlight=False)
+
+
 def print_summary(console: Console, result: ValidationResult) -> None:
     s = result.summary
     from cld.reports._common import la_text, period_text

@@ -8,7 +8,18 @@ from typing import Annotated, Any
 
 import typer
 
-from cld.cli._shell import Fmt, ListFmt, app, date_arg, emit, err, fail, out, print_summary
+from cld.cli._shell import (
+    Fmt,
+    ListFmt,
+    app,
+    date_arg,
+    emit,
+    err,
+    fail,
+    out,
+    print_summary,
+    said_written,
+)
 from cld.terminal import plain
 
 StoreOpt = Annotated[Path | None, typer.Option(
@@ -64,13 +75,9 @@ def submit(
     for note in outcome.notes:
         out.print(f"[yellow]period:[/] {note}", highlight=False)
     if report_dir is not None and outcome.result is not None:
-        from cld.reports import write_report
+        from cld.reports import write_reports
 
-        report_dir.mkdir(parents=True, exist_ok=True)
-        for f in Fmt:
-            path = report_dir / f"{file.stem}-dq.{f.value}"
-            write_report(outcome.result, f.value, path)
-            out.print(f"Report written: [bold]{path}[/]", highlight=False)
+        write_reports(outcome.result, report_dir, file.stem, each=said_written)
     raise typer.Exit(outcome.exit_code)
 
 
