@@ -22,7 +22,6 @@ from cld.dates import ddmmyyyy, parse_ddmmyyyy
 from cld.errors import StoreError, UnknownLA
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
-from cld.store.events import derived_period, write_events
 from cld.store.files import (
     STORED_FILES,
     copy_with_sha256,
@@ -36,7 +35,6 @@ from cld.store.files import (
 )
 from cld.store.results import save_result
 from cld.store.years import parse_year
-from cld.validation.prepare import sql_str
 from cld.validation.result import ValidationResult
 
 
@@ -107,7 +105,6 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
                       period_end: date | None, actor: str, spec_version: str,
                       step: Callable[[str], None]) -> SubmitOutcome:
     from cld.ingest import UnreadableFile
-    from cld.spec import load_spec
     from cld.store.models import Submission
     from cld.validation.engine import connect, validate
 
@@ -124,9 +121,8 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
             return _duplicate(store, same, actor, src.name)
 
     arrived = datetime.now(UTC).date()
-    con = connect()
     spill = work / "duckdb.tmp"  # DuckDB spills here, not into the current folder
-    con.execute(f"SET temp_directory = {sql_str(str(spill))}")
+    con = connect(temp_directory=spill)
     reason = ""
     result: ValidationResult | None = None
     try:
@@ -149,17 +145,18 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     step("Saving the data-quality result")
     save_result(work, result, reason)
     if accepted:
-        assert result is not None
+        assert result is not None and result.prepared is not None
         step("Writing the normalised events")
-        present = set(result.summary.get("present_items", []))
-        written = write_events(con, load_spec(spec_version), present, work / "events.parquet")
+        written = result.prepared.write_events(work / "events.parquet")
         fields.update(keys_from_reference=written.keys_from_reference,
                       keys_derived=written.keys_derived)
-        derived = derived_period(con, arrived, present)
+        derived = result.prepared.derived_period(arrived)
         if derived:
             fields.update(derived_start=derived[0], derived_end=derived[1])
         notes = _period_notes(y.start, stated_end, derived)
     con.close()
+    if result is not None:
+        result.prepared = None  # its connection is closed: the outcome keeps no dead handle
     shutil.rmtree(spill, ignore_errors=True)
     crash_point("written")
     fsync_tree(work)

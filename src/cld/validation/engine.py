@@ -18,17 +18,23 @@ from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
 from cld.spec import DEFAULT_VERSION, Spec, load_spec
 from cld.spec.register import all_las
 from cld.validation.plan import Plan, plan_for
-from cld.validation.prepare import Bounds, prepare, q
+from cld.validation.prepare import Bounds, prepare, q, sql_str
+from cld.validation.prepared import Prepared
 from cld.validation.result import FieldStat, RuleCount, ValidationResult
 
 # Rules whose findings mean "this cell's value is not valid" (for per-field validity).
 VALUE_RULES = ("CLD302", "CLD305", "CLD306", "CLD308", "CLD309", "CLD311")
 
 
-def connect(memory_limit: str | None = None,
-            threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with explicit limits (env CLD_MEMORY_LIMIT, CLD_THREADS)."""
+def connect(memory_limit: str | None = None, threads: int | None = None,
+            temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with explicit limits (env CLD_MEMORY_LIMIT, CLD_THREADS).
+
+    `temp_directory`: where DuckDB spills when memory runs short (default: its own choice).
+    """
     con = duckdb.connect()
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory = {sql_str(str(temp_directory))}")
     limit = memory_limit or os.environ.get("CLD_MEMORY_LIMIT", "2GB")
     con.execute(f"SET memory_limit = '{limit}'")
     if threads or os.environ.get("CLD_THREADS"):
@@ -109,7 +115,8 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: date
     """Validate one submission file. Raises cld.ingest.UnreadableFile when it cannot be read.
 
     `period_start`/`period_end`: the period the file is submitted for, when known.
-    The views it builds (`prepared_base`, `prepared`) stay on `con` for the caller.
+    The typed view it builds stays on `con`: `result.prepared` is the handle to it (write the
+    normalised events, derive the period the data covers).
     """
     step = progress or (lambda _msg: None)
     spec = load_spec(spec_version)
@@ -189,7 +196,8 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, plan: Pl
     }
     return ValidationResult(summary=summary, issues=issues, rule_counts=rule_counts,
                             field_stats=stats, rules_run=list(plan.ran),
-                            rules_skipped=[dict(s) for s in plan.skipped])
+                            rules_skipped=[dict(s) for s in plan.skipped],
+                            prepared=Prepared(con, spec, frozenset(present)))
 
 
 def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,

@@ -6,11 +6,14 @@ Every renderer (JSON, CSV, XLSX, HTML) and every shell (CLI, later web) reads th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from cld.issues import Severity
+
+if TYPE_CHECKING:  # no DuckDB for a reader of results (reports, stored results)
+    from cld.validation.prepared import Prepared
 
 
 @dataclass
@@ -56,6 +59,9 @@ class ValidationResult:
     field_stats: list[FieldStat] = field(default_factory=list)
     rules_run: list[str] = field(default_factory=list)
     rules_skipped: list[dict[str, str]] = field(default_factory=list)  # {"rule", "reason"}
+    # The typed view of the file, on its connection: set by validate(), None for a result
+    # read back from the store or built by hand. Not part of any report.
+    prepared: Prepared | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> int:
