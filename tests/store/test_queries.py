@@ -20,7 +20,7 @@ def test_reads_for_the_shells(store: Store, series: dict) -> None:
     sub_id = first.submission.pk
     stored = stored_result(store, sub_id)
     assert stored.name == "503-2020-21-v1" and stored.reason == ""
-    assert stored.result is not None and stored.result.summary["la_code"] == "503"
+    assert stored.result is not None and stored.result.summary.la_code == "503"
     with pytest.raises(StoreError, match="no submission 999"):
         stored_result(store, 999)
     events = audit_events(store, 1)

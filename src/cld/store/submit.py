@@ -35,7 +35,7 @@ from cld.store.files import (
 )
 from cld.store.results import save_result
 from cld.store.years import parse_year
-from cld.validation.result import ValidationResult
+from cld.validation.result import Summary, ValidationResult
 
 
 @dataclass
@@ -135,8 +135,8 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     stated_start = stated_end = None
     if result is not None:
         s = result.summary
-        stated_start = _parse_dmy(s.get("stated_period_start"))
-        stated_end = period_end or _parse_dmy(s.get("stated_period_end"))
+        stated_start = s.stated_period_start
+        stated_end = period_end or s.stated_period_end
         reason = _rejection(s, _fatal_summary(result), la, y.label, y.start, y.end,
                             stated_start, stated_end)
     accepted = not reason
@@ -163,14 +163,14 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     make_read_only(work)
     checksums = {field: sha256_file(work / name) for field, name in STORED_FILES.items()
                  if (work / name).exists()}
-    s = result.summary if result else {}
+    s = result.summary if result else Summary()
     fields.update(
         status=Submission.ACCEPTED if accepted else Submission.REJECTED, submitted_by=actor,
         filename=src.name, size=size, sha256=sha, spec_version=spec_version,
         requested_period_end=period_end, stated_start=stated_start, stated_end=stated_end,
-        period_note="\n".join(notes), rejection_reason=reason, rows=s.get("rows") or 0,
-        people=s.get("people"), fatal=s.get("fatal", 0) if result else 1,
-        errors=s.get("errors", 0), warnings=s.get("warnings", 0), **checksums)
+        period_note="\n".join(notes), rejection_reason=reason, rows=s.rows or 0,
+        people=s.people, fatal=s.fatal or 0 if result else 1,
+        errors=s.errors or 0, warnings=s.warnings or 0, **checksums)
     return _commit(store, work, la, year, fields, result, notes)
 
 
@@ -181,17 +181,17 @@ def _fatal_summary(result: ValidationResult) -> str:
     return "; ".join(str(r["message"]) for r in fatal) or "see the report"
 
 
-def _rejection(s: dict[str, Any], fatal_summary: str, la: str, year: str, start: date,
+def _rejection(s: Summary, fatal_summary: str, la: str, year: str, start: date,
                end: date, stated_start: date | None, stated_end: date | None) -> str:
     """Why a readable file cannot be a version of `la`'s `year` ('' when it can)."""
-    if s.get("fatal"):
-        return f"{s['fatal']} structural problem(s): {fatal_summary}"
-    stated_la = s.get("stated_la_code")
+    if s.fatal:
+        return f"{s.fatal} structural problem(s): {fatal_summary}"
+    stated_la = s.stated_la_code
     if stated_la and stated_la != la:
         return f"the file's LA Code is {stated_la}, not {la} (is this the right file?)"
     if stated_start != start:
         return (f"the file's Reporting Period Start Date is "
-                f"{s.get('stated_period_start') or 'missing'}: submissions are cumulative from "
+                f"{ddmmyyyy(s.stated_period_start, 'missing')}: submissions are cumulative from "
                 f"{ddmmyyyy(start)} for {year}")
     if stated_end is None or not start < stated_end <= end:
         return f"the reporting period end {ddmmyyyy(stated_end, '?')} is not within {year}"

@@ -6,12 +6,11 @@ import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 import cld
-from cld.dates import ddmmyyyy, parse_ddmmyyyy
+from cld.dates import parse_ddmmyyyy
 from cld.ingest import Loaded, load_submission
 from cld.ingest.rows import load_rows
 from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
@@ -20,7 +19,7 @@ from cld.spec.register import all_las
 from cld.validation.plan import Plan, plan_for
 from cld.validation.prepare import Bounds, prepare, q, sql_str
 from cld.validation.prepared import Prepared
-from cld.validation.result import FieldStat, RuleCount, ValidationResult
+from cld.validation.result import FieldStat, RuleCount, Summary, ValidationResult
 
 # Rules whose findings mean "this cell's value is not valid" (for per-field validity).
 VALUE_RULES = ("CLD302", "CLD305", "CLD306", "CLD308", "CLD309", "CLD311")
@@ -169,31 +168,31 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, plan: Pl
     stats, people = _field_stats(con, loaded, spec, present)
     la = cli.get("la_code") or modal.get("la_code")
     reg = all_las().get(la or "")
-    summary: dict[str, Any] = {
-        "file": loaded.file,
-        "format": loaded.format,
-        "encoding": loaded.encoding,
-        "spec_version": spec.version,
-        "la_code": la,
-        "la_name": reg.name if reg else modal.get("la_name"),
-        "dscro_region": reg.region if reg else None,
-        "period_start": ddmmyyyy(period.start) or None,
-        "period_end": ddmmyyyy(period.end) or None,
+    summary = Summary(
+        file=loaded.file,
+        format=loaded.format,
+        encoding=loaded.encoding,
+        spec_version=spec.version,
+        la_code=la,
+        la_name=reg.name if reg else modal.get("la_name"),
+        dscro_region=reg.region if reg else None,
+        period_start=period.start,
+        period_end=period.end,
         # what the file itself states (most common values), whatever the user said
-        "stated_la_code": modal.get("la_code"),
-        "stated_period_start": ddmmyyyy(_day(modal.get("period_start"))) or None,
-        "stated_period_end": ddmmyyyy(_day(modal.get("period_end"))) or None,
-        "present_items": sorted(present),
-        "rows": loaded.rows,
-        "people": people,
-        "columns": len(loaded.headers.headers),
-        "layout": loaded.layout.note(),  # rows skipped around the header, block cells
-        "fatal": int(sev.get("fatal", 0)),
-        "errors": int(sev.get("error", 0)),
-        "warnings": int(sev.get("warning", 0)),
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "tool_version": cld.__version__,
-    }
+        stated_la_code=modal.get("la_code"),
+        stated_period_start=_day(modal.get("period_start")),
+        stated_period_end=_day(modal.get("period_end")),
+        present_items=tuple(sorted(present)),
+        rows=loaded.rows,
+        people=people,
+        columns=len(loaded.headers.headers),
+        layout=loaded.layout.note(),  # rows skipped around the header, block cells
+        fatal=int(sev.get("fatal", 0)),
+        errors=int(sev.get("error", 0)),
+        warnings=int(sev.get("warning", 0)),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        tool_version=cld.__version__,
+    )
     return ValidationResult(summary=summary, issues=issues, rule_counts=rule_counts,
                             field_stats=stats, rules_run=list(plan.ran),
                             rules_skipped=[dict(s) for s in plan.skipped],
