@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -322,17 +322,71 @@ def _commit(store: Store, work: Path, la: str, year: str, fields: dict[str, Any]
     return SubmitOutcome("accepted" if accepted else "rejected", msg, sub, result, notes)
 
 
+@dataclass(frozen=True)
+class SubmissionInfo:
+    """One stored submission as the shells and manifests see it (no personal data).
+
+    `as_dict()` is its JSON form (dates as yyyy-mm-dd, `received_at` as ISO 8601), the shape
+    of `cld submissions --format json` and of a dataset manifest's `submissions`.
+    """
+
+    id: int
+    la_code: str
+    year: str
+    version: int
+    status: str  # accepted / rejected
+    received_at: datetime
+    submitted_by: str
+    file: str
+    size: int
+    sha256: str
+    events_sha256: str
+    stated_start: date | None
+    stated_end: date | None
+    derived_start: date | None
+    derived_end: date | None
+    period_note: str
+    rejection_reason: str
+    rows: int
+    people: int | None
+    fatal: int
+    errors: int
+    warnings: int
+    supersedes: int | None  # the id of the version this one replaced
+    keys_from_reference: int | None
+    keys_derived: int | None
+
+    @classmethod
+    def of(cls, sub: Any) -> SubmissionInfo:
+        """The description of a Submission row."""
+        return cls(
+            id=sub.pk, la_code=sub.la_id, year=sub.year.label, version=sub.version,
+            status=sub.status, received_at=sub.received_at, submitted_by=sub.submitted_by,
+            file=sub.filename, size=sub.size, sha256=sub.sha256,
+            events_sha256=sub.events_sha256, stated_start=sub.stated_start,
+            stated_end=sub.stated_end, derived_start=sub.derived_start,
+            derived_end=sub.derived_end, period_note=sub.period_note,
+            rejection_reason=sub.rejection_reason, rows=sub.rows, people=sub.people,
+            fatal=sub.fatal, errors=sub.errors, warnings=sub.warnings,
+            supersedes=sub.supersedes_id, keys_from_reference=sub.keys_from_reference,
+            keys_derived=sub.keys_derived)
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> SubmissionInfo:
+        """The description read back from its JSON form (e.g. a snapshot's manifest)."""
+        kw: dict[str, Any] = {f.name: doc.get(f.name) for f in fields(cls)}
+        kw["received_at"] = datetime.fromisoformat(kw["received_at"])
+        for k in ("stated_start", "stated_end", "derived_start", "derived_end"):
+            kw[k] = date.fromisoformat(kw[k]) if kw.get(k) else None
+        return cls(**kw)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON-ready form (only JSON types)."""
+        doc = {f.name: getattr(self, f.name) for f in fields(self)}
+        doc["received_at"] = self.received_at.isoformat()
+        return json.loads(json.dumps(doc, default=str))  # dates as yyyy-mm-dd
+
+
 def submission_info(sub: Any) -> dict[str, Any]:
-    """A JSON-ready description of one submission (no personal data)."""
-    return json.loads(json.dumps({
-        "id": sub.pk, "la_code": sub.la_id, "year": sub.year.label, "version": sub.version,
-        "status": sub.status, "received_at": sub.received_at.isoformat(),
-        "submitted_by": sub.submitted_by, "file": sub.filename, "size": sub.size,
-        "sha256": sub.sha256, "events_sha256": sub.events_sha256,
-        "stated_start": sub.stated_start, "stated_end": sub.stated_end,
-        "derived_start": sub.derived_start, "derived_end": sub.derived_end,
-        "period_note": sub.period_note, "rejection_reason": sub.rejection_reason,
-        "rows": sub.rows, "people": sub.people, "fatal": sub.fatal, "errors": sub.errors,
-        "warnings": sub.warnings, "supersedes": sub.supersedes_id,
-        "keys_from_reference": sub.keys_from_reference, "keys_derived": sub.keys_derived,
-    }, default=str))
+    """A JSON-ready description of one submission (no personal data): `SubmissionInfo`'s."""
+    return SubmissionInfo.of(sub).as_dict()
