@@ -30,7 +30,7 @@ def test_clean_file_has_no_issue(tmp_path: Path, seed: int, end: date) -> None:
     path = tmp_path / "clean.csv"
     write_submission(result, path)
     vr = validate(path, la_code="316")
-    assert vr.summary["rows"] == result.rows.height
+    assert vr.summary.rows == result.rows.height
     assert vr.issues.num_rows == 0, vr.issues.slice(0, 5).to_pylist()
 
 
@@ -79,7 +79,7 @@ def test_other_formats_validate_clean(tmp_path: Path, fmt: str, encoding: str) -
     path = tmp_path / f"s.{fmt}"
     write_submission(result, path, fmt=fmt, encoding=encoding)
     vr = validate(path)
-    assert vr.summary["rows"] == result.rows.height and vr.issues.num_rows == 0
+    assert vr.summary.rows == result.rows.height and vr.issues.num_rows == 0
 
 
 def test_check_digit() -> None:

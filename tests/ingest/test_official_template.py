@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -35,14 +35,14 @@ def test_filled_workbook_validates_with_no_issue(tmp_path: Path, records: list) 
     result = validate(workbook(tmp_path / "cld.xlsx", records))
     assert result.issues.to_pylist() == []
     s = result.summary
-    assert s["rows"] == RECORDS and s["format"] == "xlsx"
-    assert (s["la_code"], s["la_name"]) == ("503", "Lincolnshire")
-    assert (s["period_start"], s["period_end"]) == ("01/04/2020", "31/03/2021")
+    assert s.rows == RECORDS and s.format == "xlsx"
+    assert (s.la_code, s.la_name) == ("503", "Lincolnshire")
+    assert (s.period_start, s.period_end) == (date(2020, 4, 1), date(2021, 3, 31))
     assert {"la_code", "la_name", "reporting_year", "period_start",
-            "period_end"} <= set(s["present_items"])
+            "period_end"} <= set(s.present_items or ())
     for part in SKIPPED:
-        assert part in s["layout"]
-    assert "LA Code E4" in s["layout"] and "Reporting Period End Date E8" in s["layout"]
+        assert s.layout is not None and part in s.layout
+    assert "LA Code E4" in s.layout and "Reporting Period End Date E8" in s.layout
 
 
 def test_the_csv_excel_saves_validates_with_no_issue(tmp_path: Path, records: list) -> None:
@@ -52,11 +52,11 @@ def test_the_csv_excel_saves_validates_with_no_issue(tmp_path: Path, records: li
     assert b'"Autism Spectrum Disorder\n(ASD)"' in raw  # a wrapped header cell
     result = validate(path)
     assert result.issues.to_pylist() == []
-    assert result.summary["rows"] == RECORDS and result.summary["encoding"] == "cp1252"
+    assert result.summary.rows == RECORDS and result.summary.encoding == "cp1252"
     last = grid(records).first_record + RECORDS
-    assert f"rows {last + 1}-{last + 6} (empty, at the end)" in result.summary["layout"]
+    assert f"rows {last + 1}-{last + 6} (empty, at the end)" in result.summary.layout
     for part in SKIPPED:
-        assert part in result.summary["layout"]
+        assert part in result.summary.layout
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -169,13 +169,13 @@ def test_trailing_empty_rows_of_a_plain_csv_are_dropped(tmp_path: Path) -> None:
     path = write(tmp_path / "s.csv", rows())
     path.write_bytes(path.read_bytes() + (b"," * 44 + b"\r\n") * 3)
     result = validate(path)
-    assert result.summary["rows"] == 4 and result.issues.num_rows == 0
-    assert result.summary["layout"] == "Skipped rows 6-8 (empty, at the end)."
+    assert result.summary.rows == 4 and result.issues.num_rows == 0
+    assert result.summary.layout == "Skipped rows 6-8 (empty, at the end)."
 
 
 def test_plain_csv_has_no_layout_note(tmp_path: Path) -> None:
     result = validate(write(tmp_path / "s.csv", rows()))
-    assert result.summary["layout"] is None
+    assert result.summary.layout is None
 
 
 def test_a_row_below_the_header_that_is_not_layout_is_a_record() -> None:
@@ -221,7 +221,7 @@ def test_block_typed_as_a_number_and_dates_in_a_workbook(tmp_path: Path, records
     wb.close()
     result = validate(path)
     assert result.issues.to_pylist() == []
-    assert (result.summary["la_code"], result.summary["period_end"]) == ("503", "31/03/2021")
+    assert (result.summary.la_code, result.summary.period_end) == ("503", date(2021, 3, 31))
 
 
 def test_the_specification_sheet_top_rows_are_skipped_and_the_block_read() -> None:
@@ -265,5 +265,5 @@ def test_the_csv_utf8_excel_saves_validates_with_no_issue(tmp_path: Path,
     path = excel_csv(tmp_path / "cld.csv", grid(records).rows, encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf,,Social Care")
     result = validate(path)
-    assert result.issues.to_pylist() == [] and result.summary["rows"] == RECORDS
-    assert result.summary["encoding"] == "utf-8-sig"
+    assert result.issues.to_pylist() == [] and result.summary.rows == RECORDS
+    assert result.summary.encoding == "utf-8-sig"

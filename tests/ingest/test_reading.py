@@ -31,12 +31,12 @@ NAME = [{"Last Name": "O’Brien-Ça"}] * 4  # curly apostrophe and a cedilla: n
 def test_encodings_read_to_the_same_values(tmp_path: Path, encoding: str) -> None:
     path = write(tmp_path / "s.csv", rows(NAME), encoding=encoding)
     result = validate(path)
-    assert result.summary["rows"] == 4
-    assert result.summary["errors"] == 0 and result.summary["fatal"] == 0
+    assert result.summary.rows == 4
+    assert result.summary.errors == 0 and result.summary.fatal == 0
     assert result.issues.num_rows == 0
     expected = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "cp1252": "cp1252",
                 "utf-16": "utf-16"}[encoding]
-    assert result.summary["encoding"] == expected
+    assert result.summary.encoding == expected
 
 
 def test_cp1252_values_are_decoded(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_xlsx_with_a_title_row_and_date_cells(tmp_path: Path) -> None:
     ws.write_string(5, 11, "Femal")  # row index 5 is spreadsheet row 6 (Gender column)
     wb.close()
     result = validate(path)
-    assert result.summary["format"] == "xlsx" and result.summary["rows"] == 4
+    assert result.summary.format == "xlsx" and result.summary.rows == 4
     assert [(i["row"], i["column"]) for i in result.issues.to_pylist()
             if i["rule"] == "CLD302"] == [(6, "Gender")]
     assert not [i for i in result.issues.to_pylist() if i["rule"] == "CLD305"]
@@ -108,7 +108,7 @@ def test_xlsx_written_by_polars_is_read(tmp_path: Path) -> None:
     path = tmp_path / "p.xlsx"
     pl.DataFrame(rows()).write_excel(path)
     result = validate(path)
-    assert result.summary["rows"] == 4 and result.issues.num_rows == 0
+    assert result.summary.rows == 4 and result.issues.num_rows == 0
 
 
 def _bad(tmp_path: Path, name: str, content: bytes) -> UnreadableFile:

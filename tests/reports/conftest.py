@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyarrow as pa
 import pytest
 
 from cld.issues import ISSUE_SCHEMA, Issue
-from cld.validation.result import FieldStat, RuleCount, ValidationResult
+from cld.validation.result import FieldStat, RuleCount, Summary, ValidationResult
 
 FORMULA = '=HYPERLINK("http://x")'
 SCRIPT = "<script>alert('synthetic')</script>"
@@ -77,8 +79,8 @@ SKIPPED = [
 ]
 
 
-def summary(errors: int = 2, warnings: int = 2, fatal: int = 1) -> dict[str, object]:
-    return {
+def summary(errors: int = 2, warnings: int = 2, fatal: int = 1) -> Summary:
+    return Summary.from_dict({
         "file": "synthetic_test_submission.csv",
         "spec_version": "v4.2",
         "la_code": "999",
@@ -93,7 +95,7 @@ def summary(errors: int = 2, warnings: int = 2, fatal: int = 1) -> dict[str, obj
         "generated_at": "2025-05-01T09:30:00+00:00",
         "tool_version": "0.1.0",
         "some_future_key": {"nested": [1, 2]},
-    }
+    })
 
 
 def make_result(issues: list[Issue] | None = None) -> ValidationResult:
@@ -111,7 +113,7 @@ def make_result(issues: list[Issue] | None = None) -> ValidationResult:
 
 def make_empty_result() -> ValidationResult:
     result = make_result([])
-    result.summary.update(errors=0, warnings=0, fatal=0)
+    result.summary = replace(result.summary, errors=0, warnings=0, fatal=0)
     return result
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def test_html_caps_rows_per_rule(synthetic: Any) -> None:
 
 def test_html_verdict_accepted_with_warnings(synthetic: Any) -> None:
     result = synthetic.make_result([Issue("V020", "warning", "check", row=2, value="x")])
-    result.summary.update(errors=0, fatal=0, warnings=1)
+    result.summary = replace(result.summary, errors=0, fatal=0, warnings=1)
     html = render_html(result)
     assert "0 errors, 1 warning — the file would be accepted" in html
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ def test_xlsx_cap_note(result: ValidationResult, tmp_path: Path) -> None:
 
 def test_xlsx_summary_cells_neutralised(synthetic: Any, tmp_path: Path) -> None:
     result = synthetic.make_result()
-    result.summary["file"] = "=evil.csv"
+    result.summary = replace(result.summary, file="=evil.csv")
     path = tmp_path / "r.xlsx"
     write_xlsx(result, path)
     assert "'=evil.csv" in all_text(read(path, "Summary", has_header=False))

@@ -68,10 +68,10 @@ def test_history_as_of(store: Store, series: dict) -> None:
 def test_export_as_of_a_date(store: Store, series: dict, tmp_path: Path) -> None:
     ids = _two_versions(store, series)
     ex = export_dataset(store, YEAR, tmp_path / "a.parquet", as_of=date(2020, 8, 14))
-    assert [s["id"] for s in ex.submissions] == [ids[0]]
+    assert [s.id for s in ex.submissions] == [ids[0]]
     assert ex.source == "as of 14/08/2020 23:59:59 BST"
     ex = export_dataset(store, YEAR, tmp_path / "b.parquet", as_of=date(2020, 8, 15))
-    assert [s["id"] for s in ex.submissions] == [ids[1]]
+    assert [s.id for s in ex.submissions] == [ids[1]]
 
 
 def test_the_cli_as_of(tmp_path: Path, database: str | None, series: dict) -> None:

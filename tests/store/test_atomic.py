@@ -20,6 +20,7 @@ from cld.store import Store, lock_year, submit
 from cld.store.audit import verify
 from cld.store.integrity import verify_files
 from cld.store.models import AuditEvent, Submission, YearSnapshot
+from cld.validation.prepared import Prepared
 from tests.store.conftest import YEAR
 
 
@@ -185,7 +186,7 @@ def test_concurrent_submits_are_serialised(store: Store, database: str | None,
 def test_os_errors_are_clear_and_change_nothing(store: Store, series: dict, code: int,
                                                 words: str, where: str,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """OSError as the copy raises it; write_events raises DuckDB's own error (below)."""
+    """OSError as the copy raises it; Prepared.write_events raises DuckDB's own error (below)."""
     submit(store, series["503"][0], "503", YEAR)
     before = _state(store)
 
@@ -226,7 +227,7 @@ def test_engine_write_errors_are_clear(store: Store, series: dict,
         raise duckdb.IOException("IO Error: Could not write file \"events.parquet\": "
                                  "No space left on device")
 
-    monkeypatch.setattr(importlib.import_module("cld.store.submit"), "write_events", full)
+    monkeypatch.setattr(Prepared, "write_events", full)
     with pytest.raises(StoreError, match="No space left on device.*Nothing was stored"):
         submit(store, series["503"][1], "503", YEAR)
     assert _state(store) == before

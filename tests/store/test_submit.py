@@ -38,7 +38,7 @@ def test_accepted_submission_is_kept_byte_for_byte(store: Store, series: dict) -
     assert not (folder / "original.csv").stat().st_mode & 0o222
     # the validation result can be rendered again
     result = load_result(folder)
-    assert result is not None and result.summary["rows"] == sub.rows
+    assert result is not None and result.summary.rows == sub.rows
     ev = AuditEvent.objects.using(store.alias).get(action="submit")
     assert ev.actor == "tester" and sub.sha256 in ev.details
 

@@ -78,23 +78,28 @@ def date_arg(value: str | None, flag: str) -> date | None:
         raise fail(f"{flag}: {exc}") from None
 
 
+def said_written(path: Path) -> None:
+    """Tell the user a report was written (as write_reports writes each one)."""
+    out.print(f"Report written: [bold]{path}[/]", highlight=False)
+
+
 def print_summary(console: Console, result: ValidationResult) -> None:
     s = result.summary
     from cld.reports._common import la_text, period_text
 
-    console.print(f"[bold]{plain(s['file'])}[/]: {s['rows']:,} rows, {s['people'] or 0:,} "
+    console.print(f"[bold]{plain(str(s.file))}[/]: {s.rows:,} rows, {s.people or 0:,} "
                   f"people, LA {plain(la_text(s))}, period {plain(period_text(s))}",
                   highlight=False)
-    if s.get("layout"):  # rows skipped around the header of an official template
-        console.print(s["layout"], highlight=False, markup=False)
+    if s.layout:  # rows skipped around the header of an official template
+        console.print(s.layout, highlight=False, markup=False)
     table = Table("rule", "severity", "issues", "what", title="Issues by rule")
     for rc in result.rule_counts[:25]:
         table.add_row(rc.rule, rc.severity, f"{rc.count:,}", rc.title)
     if result.rule_counts:
         console.print(table)
     verdict = ("[green]no errors[/]" if result.exit_code == 0 else "[red]errors to fix[/]")
-    console.print(f"{s['fatal']:,} fatal, {s['errors']:,} errors, {s['warnings']:,} warnings: "
-                  f"{verdict}. {len(result.rules_run)} rules ran, "
+    console.print(f"{s.fatal or 0:,} fatal, {s.errors or 0:,} errors, "
+                  f"{s.warnings or 0:,} warnings: {verdict}. {len(result.rules_run)} rules ran, "
                   f"{len(result.rules_skipped)} skipped.")
 
 

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from cld.cli._shell import Fmt, ListFmt, app, date_arg, emit, err, fail, out, print_summary
+from cld.cli._shell import (
+    Fmt,
+    ListFmt,
+    app,
+    date_arg,
+    emit,
+    err,
+    fail,
+    out,
+    print_summary,
+    said_written,
+)
+from cld.dates import ddmmyyyy
 from cld.terminal import plain
 
 StoreOpt = Annotated[Path | None, typer.Option(
@@ -64,13 +77,9 @@ def submit(
     for note in outcome.notes:
         out.print(f"[yellow]period:[/] {note}", highlight=False)
     if report_dir is not None and outcome.result is not None:
-        from cld.reports import write_report
+        from cld.reports import write_reports
 
-        report_dir.mkdir(parents=True, exist_ok=True)
-        for f in Fmt:
-            path = report_dir / f"{file.stem}-dq.{f.value}"
-            write_report(outcome.result, f.value, path)
-            out.print(f"Report written: [bold]{path}[/]", highlight=False)
+        write_reports(outcome.result, report_dir, file.stem, each=said_written)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -85,19 +94,20 @@ def submissions(
     from cld.store.queries import list_submissions
 
     st = _open(store, database)
-    rows = list_submissions(st, year, la)
+    subs = list_submissions(st, year, la)
+    rows = [r.as_dict() for r in subs]
     if fmt == ListFmt.table:
-        rows = [{"id": r["id"], "LA": r["la_code"], "v": r["version"], "status": r["status"],
-                 "received (UTC)": r["received_at"][:16].replace("T", " "),
-                 "period end": _dmy(r["stated_end"]), "rows": r["rows"],
-                 "fatal": r["fatal"], "errors": r["errors"], "warnings": r["warnings"],
-                 "file": r["file"],
-                 "note": r["rejection_reason"] or r["period_note"]} for r in rows]
+        rows = [{"id": r.id, "LA": r.la_code, "v": r.version, "status": r.status,
+                 "received (UTC)": _minute(r.received_at),
+                 "period end": ddmmyyyy(r.stated_end), "rows": r.rows,
+                 "fatal": r.fatal, "errors": r.errors, "warnings": r.warnings,
+                 "file": r.file,
+                 "note": r.rejection_reason or r.period_note} for r in subs]
     emit(rows, fmt, f"Submissions for {year}")
 
 
-def _dmy(iso: str | None) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+def _minute(moment: datetime) -> str:
+    return moment.isoformat()[:16].replace("T", " ")
 
 
 def _year_label(year: str) -> str:
@@ -148,10 +158,10 @@ def dataset(
     path = output or Path(f"cld-{label.replace('/', '-')}{'-' + la if la else ''}.{fmt}")
     with err.status("Building the consolidated dataset…"):
         ex = export_dataset(st, label, path, as_of=when, la=la, fmt=fmt, by=by)
-    rows = [{"LA": s["la_code"], "version": s["version"], "id": s["id"],
-             "received (UTC)": s["received_at"][:16].replace("T", " "),
-             "period end": _dmy(s["stated_end"]), "rows": s["rows"],
-             "errors": s["errors"]}
+    rows = [{"LA": s.la_code, "version": s.version, "id": s.id,
+             "received (UTC)": _minute(s.received_at),
+             "period end": ddmmyyyy(s.stated_end), "rows": s.rows,
+             "errors": s.errors}
             for s in ex.submissions]
     emit(rows, ListFmt.table, f"Submissions that count for {label}, {ex.source}")
     out.print(f"Dataset written: [bold]{ex.path}[/] ({ex.rows:,} events from "

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cld.cli._shell import Fmt, app, date_arg, err, fail, out, print_summary
+from cld.cli._shell import app, date_arg, err, fail, out, print_summary, said_written
 
 # The synthetic population the demo derives with (shipped by cld.derive when present).
 DEMO_POPULATION = Path(__file__).parents[1] / "derive" / "data" / "population-synthetic.csv"
@@ -91,7 +91,7 @@ def demo(
 ) -> None:
     """The main job on the embedded default: synthesise a submission, validate it, write reports."""
     import cld.validation.engine
-    from cld.reports import write_report
+    from cld.reports import write_reports
     from cld.synth import generate, write_manifest, write_submission
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -105,10 +105,7 @@ def demo(
         vr = cld.validation.engine.validate(sub, la_code="503",
                                             progress=lambda m: status.update(f"{m}…"))
     print_summary(out, vr)
-    for f in Fmt:
-        path = folder / f"synthetic-503-2020-21-dq.{f.value}"
-        write_report(vr, f.value, path)
-        out.print(f"Report written: [bold]{path}[/]", highlight=False)
+    write_reports(vr, folder, "synthetic-503-2020-21", each=said_written)
     out.print(f"Open [bold]{folder / 'synthetic-503-2020-21-dq.html'}[/] in a browser. The file "
               f"has {len(result.manifest):,} injected defects, listed in the manifest.",
               highlight=False)

@@ -30,7 +30,7 @@ def validate(
 ) -> None:
     """Validate a submission. Exit 0: no errors (warnings allowed); 1: errors; 2: unreadable."""
     import cld.validation.engine
-    from cld.reports import write_report
+    from cld.reports import write_report, write_reports
     from cld.spec import available_versions
     from cld.spec.register import all_las
 
@@ -60,11 +60,7 @@ def validate(
                 write_report(result, fmt.value, path)
                 written.append(path)
         if report_dir is not None:
-            report_dir.mkdir(parents=True, exist_ok=True)
-            for f in Fmt:
-                path = report_dir / f"{file.stem}-dq.{f.value}"
-                write_report(result, f.value, path)
-                written.append(path)
+            written += write_reports(result, report_dir, file.stem)
     except OSError as exc:
         raise fail(f"cannot write the report: {exc.strerror} ({exc.filename})") from None
     console = err if quiet_stdout else out

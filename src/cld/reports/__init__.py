@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from cld.reports._common import PathLike
@@ -50,6 +51,25 @@ def write_report(result: ValidationResult, fmt: str, path: PathLike, **options: 
     renderer(fmt)(result, path, **options)
 
 
+def write_reports(result: ValidationResult, folder: PathLike, stem: str, *,
+                  each: Callable[[Path], None] | None = None) -> list[Path]:
+    """Write `result` in every format, as `folder/<stem>-dq.<format>` (json, csv, xlsx, html).
+
+    `folder` is created when missing; `each(path)` is called as each report is written (so a
+    shell can say so at once). Returns the paths, in that order. OSError passes through.
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for fmt in RENDERERS:
+        path = out / f"{stem}-dq.{fmt}"
+        write_report(result, fmt, path)
+        written.append(path)
+        if each is not None:
+            each(path)
+    return written
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
@@ -66,5 +86,6 @@ __all__ = [
     "write_html",
     "write_json",
     "write_report",
+    "write_reports",
     "write_xlsx",
 ]

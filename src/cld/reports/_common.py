@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA, SEVERITIES, Severity
-from cld.validation.result import RuleCount, ValidationResult
+from cld.validation.result import RuleCount, Summary, ValidationResult
 
 PathLike = str | os.PathLike[str]
 
@@ -70,7 +70,7 @@ def severity_counts(result: ValidationResult) -> dict[str, int]:
     counted: dict[str, int] | None = None
     out: dict[str, int] = {}
     for severity, key in keys.items():
-        value = s.get(key)
+        value = getattr(s, key)
         if value is None:
             if counted is None:
                 counted = _count_severities(result)
@@ -167,15 +167,16 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def la_text(summary: dict[str, Any]) -> str:
-    code, name = summary.get("la_code"), summary.get("la_name")
+def la_text(summary: Summary) -> str:
+    code, name = summary.la_code, summary.la_name
     if code and name:
         return f"{name} ({code})"
     return text(name or code) or "Not known"
 
 
-def period_text(summary: dict[str, Any]) -> str:
-    start, end = summary.get("period_start"), summary.get("period_end")
+def period_text(summary: Summary) -> str:
+    shown = summary.as_dict()  # the dates as dd/mm/yyyy
+    start, end = shown["period_start"], shown["period_end"]
     if start and end:
         return f"{start} to {end}"
     if start:
@@ -185,8 +186,8 @@ def period_text(summary: dict[str, Any]) -> str:
     return "Not known"
 
 
-def generated_text(summary: dict[str, Any]) -> str:
-    raw = summary.get("generated_at")
+def generated_text(summary: Summary) -> str:
+    raw = summary.generated_at
     if not raw:
         return ""
     try:
@@ -202,10 +203,10 @@ def generated_text(summary: dict[str, Any]) -> str:
 LABELS = {"dscro_region": "DSCRO region", "la_code": "LA code", "la_name": "LA name"}
 
 
-def extra_summary_items(summary: dict[str, Any]) -> list[tuple[str, str]]:
+def extra_summary_items(summary: Summary) -> list[tuple[str, str]]:
     """Summary entries the renderers do not lay out themselves, as (label, text)."""
     items = []
-    for key, value in summary.items():
+    for key, value in summary.as_dict().items():
         if key in KNOWN_SUMMARY_KEYS or value is None:
             continue
         shown = text(value)

@@ -2,7 +2,7 @@
 
 Shape::
 
-    {"summary": {...result.summary, "rules_run": [...], "rules_skipped": [...],
+    {"summary": {...result.summary.as_dict(), "rules_run": [...], "rules_skipped": [...],
                  "rule_counts": [{"rule", "severity", "title", "count", "guidance"}, ...]},
      "issues": [{"row", "column", "rule", "severity", "value", "message", "person",
                  "event_reference"}, ...]}
@@ -33,7 +33,7 @@ _BATCH = 50_000
 
 def _summary(result: ValidationResult) -> dict[str, Any]:
     return {
-        **result.summary,
+        **result.summary.as_dict(),
         "rules_run": list(result.rules_run),
         "rules_skipped": [dict(s) for s in result.rules_skipped],
         "rule_counts": [asdict(rc) for rc in result.rule_counts],

@@ -152,17 +152,17 @@ def _summary_sheet(
 
     counts = severity_counts(result)
     details: list[tuple[str, Any]] = [
-        ("File", s.get("file")),
+        ("File", s.file),
         ("Local authority", la_text(s)),
         ("Reporting period", period_text(s)),
-        ("Specification version", s.get("spec_version")),
-        ("Data records (rows)", s.get("rows")),
-        ("People", s.get("people")),
+        ("Specification version", s.spec_version),
+        ("Data records (rows)", s.rows),
+        ("People", s.people),
         ("Fatal problems", counts["fatal"]),
         ("Errors", counts["error"]),
         ("Warnings", counts["warning"]),
         ("Generated", generated_text(s)),
-        ("Tool version", s.get("tool_version")),
+        ("Tool version", s.tool_version),
         *extra_summary_items(s),
     ]
     for label, value in details:

@@ -27,7 +27,7 @@ from cld.errors import StoreDamaged, StoreError, UnknownLA
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
 from cld.store.files import fsync_dir, os_message, sha256_file, write_error
-from cld.store.submit import submission_info
+from cld.store.submit import SubmissionInfo, submission_info
 from cld.store.years import parse_year
 
 
@@ -111,7 +111,7 @@ class Export:
     path: Path
     rows: int
     sha256: str
-    submissions: list[Any]
+    submissions: list[SubmissionInfo]
     source: str  # "as of ..." or "locked snapshot N"
 
 
@@ -140,14 +140,15 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         if la:
             t = t.filter(t.la_code == la)
         manifest = json.loads(snap.manifest)
-        subs_info = [m for m in manifest["submissions"] if not la or m["la_code"] == la]
+        subs_info = [SubmissionInfo.from_dict(m) for m in manifest["submissions"]
+                     if not la or m["la_code"] == la]
         source = f"locked snapshot {snap.number} ({snap.locked_at:%d/%m/%Y %H:%M} UTC)"
         moment = None
     else:
         moment = as_of_moment(as_of)
         subs = counting(store, year, moment, la)
         t = events_table(con, store, subs)
-        subs_info = [submission_info(s) for s in subs]
+        subs_info = [SubmissionInfo.of(s) for s in subs]
         source = f"as of {moment.astimezone(LONDON):%d/%m/%Y %H:%M:%S %Z}"
     if fmt not in {"csv", "parquet"}:
         raise StoreError(f"unknown format {fmt!r}: choose parquet or csv")
@@ -166,7 +167,8 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
         manifest_path = out.with_name(out.name + ".manifest.json")
         manifest_path.write_text(json.dumps({
             "year": y.label, "la": la, "source": source, "rows": rows, "sha256": sha,
-            "format": fmt, "submissions": subs_info}, indent=1, default=str), encoding="utf-8")
+            "format": fmt, "submissions": [i.as_dict() for i in subs_info]}, indent=1,
+            default=str), encoding="utf-8")
     except (OSError, duckdb.Error, StoreError) as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, StoreError):
@@ -175,7 +177,7 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
     with store.write_lock():
         audit.append(store.alias, by or default_actor(), "export", year=y.label, la_code=la or "",
                      file=out.name, sha256=sha, rows=rows, source=source,
-                     submissions=[s["id"] for s in subs_info])
+                     submissions=[s.id for s in subs_info])
     return Export(out, rows, sha, subs_info, source)
 
 

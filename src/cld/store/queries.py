@@ -8,12 +8,12 @@ from typing import Any
 from cld.errors import StoreDamaged, StoreError
 from cld.store.core import Store
 from cld.store.results import load_result, rejection_reason
-from cld.store.submit import submission_info
+from cld.store.submit import SubmissionInfo
 from cld.store.years import parse_year
 from cld.validation.result import ValidationResult
 
 
-def list_submissions(store: Store, year: str, la: str | None = None) -> list[dict[str, Any]]:
+def list_submissions(store: Store, year: str, la: str | None = None) -> list[SubmissionInfo]:
     """Every version submitted for `year` (of `la` only, when given), by LA then version."""
     from cld.store.models import Submission
 
@@ -21,7 +21,7 @@ def list_submissions(store: Store, year: str, la: str | None = None) -> list[dic
         year__label=parse_year(year).label)
     if la:
         qs = qs.filter(la_id=la)
-    return [submission_info(s) for s in qs.order_by("la_id", "version")]
+    return [SubmissionInfo.of(s) for s in qs.order_by("la_id", "version")]
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cld.issues import ISSUE_SCHEMA
-from cld.validation.result import FieldStat, RuleCount, ValidationResult
+from cld.validation.result import FieldStat, RuleCount, Summary, ValidationResult
 
 
 def save_result(folder: Path, result: ValidationResult | None, reason: str) -> None:
     """Write result.json (and issues.parquet, when the file could be read)."""
     doc: dict[str, object] = {"rejection_reason": reason}
     if result is not None:
-        doc.update(summary=result.summary,
+        doc.update(summary=result.summary.as_dict(),
                    rule_counts=[asdict(r) for r in result.rule_counts],
                    field_stats=[asdict(f) for f in result.field_stats],
                    rules_run=result.rules_run, rules_skipped=result.rules_skipped)
@@ -38,7 +38,7 @@ def load_result(folder: Path) -> ValidationResult | None:
     issues = (pq.read_table(issues_path).cast(ISSUE_SCHEMA) if issues_path.exists()
               else pa.Table.from_pylist([], schema=ISSUE_SCHEMA))
     return ValidationResult(
-        summary=doc["summary"], issues=issues,
+        summary=Summary.from_dict(doc["summary"]), issues=issues,
         rule_counts=[RuleCount(**r) for r in doc["rule_counts"]],
         field_stats=[FieldStat(**f) for f in doc["field_stats"]],
         rules_run=doc["rules_run"], rules_skipped=doc["rules_skipped"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from cld.dates import ddmmyyyy, parse_ddmmyyyy
 from cld.errors import StoreError, UnknownLA
 from cld.store import audit
 from cld.store.core import Store, crash_point, default_actor
-from cld.store.events import derived_period, write_events
 from cld.store.files import (
     STORED_FILES,
     copy_with_sha256,
@@ -36,8 +35,7 @@ from cld.store.files import (
 )
 from cld.store.results import save_result
 from cld.store.years import parse_year
-from cld.validation.prepare import sql_str
-from cld.validation.result import ValidationResult
+from cld.validation.result import Summary, ValidationResult
 
 
 @dataclass
@@ -107,7 +105,6 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
                       period_end: date | None, actor: str, spec_version: str,
                       step: Callable[[str], None]) -> SubmitOutcome:
     from cld.ingest import UnreadableFile
-    from cld.spec import load_spec
     from cld.store.models import Submission
     from cld.validation.engine import connect, validate
 
@@ -124,9 +121,8 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
             return _duplicate(store, same, actor, src.name)
 
     arrived = datetime.now(UTC).date()
-    con = connect()
     spill = work / "duckdb.tmp"  # DuckDB spills here, not into the current folder
-    con.execute(f"SET temp_directory = {sql_str(str(spill))}")
+    con = connect(temp_directory=spill)
     reason = ""
     result: ValidationResult | None = None
     try:
@@ -139,8 +135,8 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     stated_start = stated_end = None
     if result is not None:
         s = result.summary
-        stated_start = _parse_dmy(s.get("stated_period_start"))
-        stated_end = period_end or _parse_dmy(s.get("stated_period_end"))
+        stated_start = s.stated_period_start
+        stated_end = period_end or s.stated_period_end
         reason = _rejection(s, _fatal_summary(result), la, y.label, y.start, y.end,
                             stated_start, stated_end)
     accepted = not reason
@@ -149,31 +145,32 @@ def _stage_and_commit(store: Store, work: Path, src: Path, la: str, year: str,
     step("Saving the data-quality result")
     save_result(work, result, reason)
     if accepted:
-        assert result is not None
+        assert result is not None and result.prepared is not None
         step("Writing the normalised events")
-        present = set(result.summary.get("present_items", []))
-        written = write_events(con, load_spec(spec_version), present, work / "events.parquet")
+        written = result.prepared.write_events(work / "events.parquet")
         fields.update(keys_from_reference=written.keys_from_reference,
                       keys_derived=written.keys_derived)
-        derived = derived_period(con, arrived, present)
+        derived = result.prepared.derived_period(arrived)
         if derived:
             fields.update(derived_start=derived[0], derived_end=derived[1])
         notes = _period_notes(y.start, stated_end, derived)
     con.close()
+    if result is not None:
+        result.prepared = None  # its connection is closed: the outcome keeps no dead handle
     shutil.rmtree(spill, ignore_errors=True)
     crash_point("written")
     fsync_tree(work)
     make_read_only(work)
     checksums = {field: sha256_file(work / name) for field, name in STORED_FILES.items()
                  if (work / name).exists()}
-    s = result.summary if result else {}
+    s = result.summary if result else Summary()
     fields.update(
         status=Submission.ACCEPTED if accepted else Submission.REJECTED, submitted_by=actor,
         filename=src.name, size=size, sha256=sha, spec_version=spec_version,
         requested_period_end=period_end, stated_start=stated_start, stated_end=stated_end,
-        period_note="\n".join(notes), rejection_reason=reason, rows=s.get("rows") or 0,
-        people=s.get("people"), fatal=s.get("fatal", 0) if result else 1,
-        errors=s.get("errors", 0), warnings=s.get("warnings", 0), **checksums)
+        period_note="\n".join(notes), rejection_reason=reason, rows=s.rows or 0,
+        people=s.people, fatal=s.fatal or 0 if result else 1,
+        errors=s.errors or 0, warnings=s.warnings or 0, **checksums)
     return _commit(store, work, la, year, fields, result, notes)
 
 
@@ -184,17 +181,17 @@ def _fatal_summary(result: ValidationResult) -> str:
     return "; ".join(str(r["message"]) for r in fatal) or "see the report"
 
 
-def _rejection(s: dict[str, Any], fatal_summary: str, la: str, year: str, start: date,
+def _rejection(s: Summary, fatal_summary: str, la: str, year: str, start: date,
                end: date, stated_start: date | None, stated_end: date | None) -> str:
     """Why a readable file cannot be a version of `la`'s `year` ('' when it can)."""
-    if s.get("fatal"):
-        return f"{s['fatal']} structural problem(s): {fatal_summary}"
-    stated_la = s.get("stated_la_code")
+    if s.fatal:
+        return f"{s.fatal} structural problem(s): {fatal_summary}"
+    stated_la = s.stated_la_code
     if stated_la and stated_la != la:
         return f"the file's LA Code is {stated_la}, not {la} (is this the right file?)"
     if stated_start != start:
         return (f"the file's Reporting Period Start Date is "
-                f"{s.get('stated_period_start') or 'missing'}: submissions are cumulative from "
+                f"{ddmmyyyy(s.stated_period_start, 'missing')}: submissions are cumulative from "
                 f"{ddmmyyyy(start)} for {year}")
     if stated_end is None or not start < stated_end <= end:
         return f"the reporting period end {ddmmyyyy(stated_end, '?')} is not within {year}"
@@ -325,17 +322,71 @@ def _commit(store: Store, work: Path, la: str, year: str, fields: dict[str, Any]
     return SubmitOutcome("accepted" if accepted else "rejected", msg, sub, result, notes)
 
 
+@dataclass(frozen=True)
+class SubmissionInfo:
+    """One stored submission as the shells and manifests see it (no personal data).
+
+    `as_dict()` is its JSON form (dates as yyyy-mm-dd, `received_at` as ISO 8601), the shape
+    of `cld submissions --format json` and of a dataset manifest's `submissions`.
+    """
+
+    id: int
+    la_code: str
+    year: str
+    version: int
+    status: str  # accepted / rejected
+    received_at: datetime
+    submitted_by: str
+    file: str
+    size: int
+    sha256: str
+    events_sha256: str
+    stated_start: date | None
+    stated_end: date | None
+    derived_start: date | None
+    derived_end: date | None
+    period_note: str
+    rejection_reason: str
+    rows: int
+    people: int | None
+    fatal: int
+    errors: int
+    warnings: int
+    supersedes: int | None  # the id of the version this one replaced
+    keys_from_reference: int | None
+    keys_derived: int | None
+
+    @classmethod
+    def of(cls, sub: Any) -> SubmissionInfo:
+        """The description of a Submission row."""
+        return cls(
+            id=sub.pk, la_code=sub.la_id, year=sub.year.label, version=sub.version,
+            status=sub.status, received_at=sub.received_at, submitted_by=sub.submitted_by,
+            file=sub.filename, size=sub.size, sha256=sub.sha256,
+            events_sha256=sub.events_sha256, stated_start=sub.stated_start,
+            stated_end=sub.stated_end, derived_start=sub.derived_start,
+            derived_end=sub.derived_end, period_note=sub.period_note,
+            rejection_reason=sub.rejection_reason, rows=sub.rows, people=sub.people,
+            fatal=sub.fatal, errors=sub.errors, warnings=sub.warnings,
+            supersedes=sub.supersedes_id, keys_from_reference=sub.keys_from_reference,
+            keys_derived=sub.keys_derived)
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> SubmissionInfo:
+        """The description read back from its JSON form (e.g. a snapshot's manifest)."""
+        kw: dict[str, Any] = {f.name: doc.get(f.name) for f in fields(cls)}
+        kw["received_at"] = datetime.fromisoformat(kw["received_at"])
+        for k in ("stated_start", "stated_end", "derived_start", "derived_end"):
+            kw[k] = date.fromisoformat(kw[k]) if kw.get(k) else None
+        return cls(**kw)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON-ready form (only JSON types)."""
+        doc = {f.name: getattr(self, f.name) for f in fields(self)}
+        doc["received_at"] = self.received_at.isoformat()
+        return json.loads(json.dumps(doc, default=str))  # dates as yyyy-mm-dd
+
+
 def submission_info(sub: Any) -> dict[str, Any]:
-    """A JSON-ready description of one submission (no personal data)."""
-    return json.loads(json.dumps({
-        "id": sub.pk, "la_code": sub.la_id, "year": sub.year.label, "version": sub.version,
-        "status": sub.status, "received_at": sub.received_at.isoformat(),
-        "submitted_by": sub.submitted_by, "file": sub.filename, "size": sub.size,
-        "sha256": sub.sha256, "events_sha256": sub.events_sha256,
-        "stated_start": sub.stated_start, "stated_end": sub.stated_end,
-        "derived_start": sub.derived_start, "derived_end": sub.derived_end,
-        "period_note": sub.period_note, "rejection_reason": sub.rejection_reason,
-        "rows": sub.rows, "people": sub.people, "fatal": sub.fatal, "errors": sub.errors,
-        "warnings": sub.warnings, "supersedes": sub.supersedes_id,
-        "keys_from_reference": sub.keys_from_reference, "keys_derived": sub.keys_derived,
-    }, default=str))
+    """A JSON-ready description of one submission (no personal data): `SubmissionInfo`'s."""
+    return SubmissionInfo.of(sub).as_dict()

@@ -6,29 +6,34 @@ import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 import cld
-from cld.dates import ddmmyyyy, parse_ddmmyyyy
+from cld.dates import parse_ddmmyyyy
 from cld.ingest import Loaded, load_submission
 from cld.ingest.rows import load_rows
 from cld.issues import ISSUE_COLUMNS, ISSUE_SCHEMA
 from cld.spec import DEFAULT_VERSION, Spec, load_spec
 from cld.spec.register import all_las
 from cld.validation.plan import Plan, plan_for
-from cld.validation.prepare import Bounds, prepare, q
-from cld.validation.result import FieldStat, RuleCount, ValidationResult
+from cld.validation.prepare import Bounds, prepare, q, sql_str
+from cld.validation.prepared import Prepared
+from cld.validation.result import FieldStat, RuleCount, Summary, ValidationResult
 
 # Rules whose findings mean "this cell's value is not valid" (for per-field validity).
 VALUE_RULES = ("CLD302", "CLD305", "CLD306", "CLD308", "CLD309", "CLD311")
 
 
-def connect(memory_limit: str | None = None,
-            threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with explicit limits (env CLD_MEMORY_LIMIT, CLD_THREADS)."""
+def connect(memory_limit: str | None = None, threads: int | None = None,
+            temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with explicit limits (env CLD_MEMORY_LIMIT, CLD_THREADS).
+
+    `temp_directory`: where DuckDB spills when memory runs short (default: its own choice).
+    """
     con = duckdb.connect()
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory = {sql_str(str(temp_directory))}")
     limit = memory_limit or os.environ.get("CLD_MEMORY_LIMIT", "2GB")
     con.execute(f"SET memory_limit = '{limit}'")
     if threads or os.environ.get("CLD_THREADS"):
@@ -109,7 +114,8 @@ def validate(path: str | Path, *, la_code: str | None = None, period_start: date
     """Validate one submission file. Raises cld.ingest.UnreadableFile when it cannot be read.
 
     `period_start`/`period_end`: the period the file is submitted for, when known.
-    The views it builds (`prepared_base`, `prepared`) stay on `con` for the caller.
+    The typed view it builds stays on `con`: `result.prepared` is the handle to it (write the
+    normalised events, derive the period the data covers).
     """
     step = progress or (lambda _msg: None)
     spec = load_spec(spec_version)
@@ -162,34 +168,35 @@ def _result(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec, plan: Pl
     stats, people = _field_stats(con, loaded, spec, present)
     la = cli.get("la_code") or modal.get("la_code")
     reg = all_las().get(la or "")
-    summary: dict[str, Any] = {
-        "file": loaded.file,
-        "format": loaded.format,
-        "encoding": loaded.encoding,
-        "spec_version": spec.version,
-        "la_code": la,
-        "la_name": reg.name if reg else modal.get("la_name"),
-        "dscro_region": reg.region if reg else None,
-        "period_start": ddmmyyyy(period.start) or None,
-        "period_end": ddmmyyyy(period.end) or None,
+    summary = Summary(
+        file=loaded.file,
+        format=loaded.format,
+        encoding=loaded.encoding,
+        spec_version=spec.version,
+        la_code=la,
+        la_name=reg.name if reg else modal.get("la_name"),
+        dscro_region=reg.region if reg else None,
+        period_start=period.start,
+        period_end=period.end,
         # what the file itself states (most common values), whatever the user said
-        "stated_la_code": modal.get("la_code"),
-        "stated_period_start": ddmmyyyy(_day(modal.get("period_start"))) or None,
-        "stated_period_end": ddmmyyyy(_day(modal.get("period_end"))) or None,
-        "present_items": sorted(present),
-        "rows": loaded.rows,
-        "people": people,
-        "columns": len(loaded.headers.headers),
-        "layout": loaded.layout.note(),  # rows skipped around the header, block cells
-        "fatal": int(sev.get("fatal", 0)),
-        "errors": int(sev.get("error", 0)),
-        "warnings": int(sev.get("warning", 0)),
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "tool_version": cld.__version__,
-    }
+        stated_la_code=modal.get("la_code"),
+        stated_period_start=_day(modal.get("period_start")),
+        stated_period_end=_day(modal.get("period_end")),
+        present_items=tuple(sorted(present)),
+        rows=loaded.rows,
+        people=people,
+        columns=len(loaded.headers.headers),
+        layout=loaded.layout.note(),  # rows skipped around the header, block cells
+        fatal=int(sev.get("fatal", 0)),
+        errors=int(sev.get("error", 0)),
+        warnings=int(sev.get("warning", 0)),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        tool_version=cld.__version__,
+    )
     return ValidationResult(summary=summary, issues=issues, rule_counts=rule_counts,
                             field_stats=stats, rules_run=list(plan.ran),
-                            rules_skipped=[dict(s) for s in plan.skipped])
+                            rules_skipped=[dict(s) for s in plan.skipped],
+                            prepared=Prepared(con, spec, frozenset(present)))
 
 
 def _field_stats(con: duckdb.DuckDBPyConnection, loaded: Loaded, spec: Spec,

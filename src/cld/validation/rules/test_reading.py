@@ -26,7 +26,7 @@ def test_rows_in_the_minority_encoding_are_named_and_read_right(tmp_path: Path) 
     result = validate(_mixed(tmp_path, {3}))
     issues = result.issues.to_pylist()
     assert at(issues, "CLD120") == {(3, "Last Name")}
-    assert result.summary["encoding"] == "mixed: utf-8 and cp1252"
+    assert result.summary.encoding == "mixed: utf-8 and cp1252"
     # every row read as its own encoding: the same name everywhere, so no person conflict
     assert not at(issues, "CLD601")
 
@@ -43,4 +43,4 @@ def test_a_file_in_one_encoding_has_no_issue(tmp_path: Path, encoding: str) -> N
     path = write(tmp_path / "one.csv", rows([{"Last Name": "Zoë-Ça"}] * 4), encoding=encoding)
     result = validate(path)
     assert not at(result.issues.to_pylist(), "CLD120")
-    assert result.summary["encoding"] == encoding
+    assert result.summary.encoding == encoding
