@@ -149,7 +149,6 @@ def derive_file(path: str | Path, la_code: str, period_start: date, period_end: 
     its events normalised as the store keeps them. A file with errors still derives; the
     manifest says how many it has."""
     from cld.spec.register import all_las
-    from cld.store.events import write_events
     from cld.store.files import sha256_file
     from cld.validation.engine import connect, validate
 
@@ -163,29 +162,29 @@ def derive_file(path: str | Path, la_code: str, period_start: date, period_end: 
                           f"({ddmmyyyy(period_start)})")
     if not src.is_file():
         raise DeriveError(f"{src}: no such file")
-    from cld.spec import load_spec
-
     work = Path(tempfile.mkdtemp(prefix="cld-derive-"))
+    con = connect()
     try:
-        con = connect()
         result = validate(src, la_code=la_code, period_start=period_start,
                           period_end=period_end, spec_version=spec_version, con=con)
-        present = set(result.summary.get("present_items", []))
-        write_events(con, load_spec(spec_version), present, work / "events.parquet")
-        con.close()
+        assert result.prepared is not None  # validate(con=...) leaves the prepared view
+        result.prepared.write_events(work / "events.parquet")  # as the store writes them
         events = pq.read_table(work / "events.parquet")
     finally:
+        con.close()
         shutil.rmtree(work, ignore_errors=True)
+    result.prepared = None  # its connection is closed
     events = events.drop_columns([c for c in ("la_code", "key_source") if c in events.schema.names])
     n = events.num_rows
     events = events.append_column("la_code", pa.array([la_code] * n, pa.string()))
     events = events.append_column("submission_version", pa.array([1] * n, pa.int64()))
     t = ibis.memtable(events)
-    s = result.summary
+    s = result.summary.as_dict()
     notes = []
     if s.get("fatal") or s.get("errors"):
-        notes.append(f"the file has {s.get('fatal', 0):,} structural problem(s) and "
-                     f"{s.get('errors', 0):,} error(s): the figures count its rows as they are")
+        notes.append(f"the file has {s.get('fatal') or 0:,} structural problem(s) and "
+                     f"{s.get('errors') or 0:,} error(s): the figures count its rows as they "
+                     "are")
     d = derive(t, profile, period_start, period_end, today=period_end, population=population,
                only=only, las=[la_code])
     validation = {k: s.get(k) for k in ("file", "rows", "people", "fatal", "errors",
