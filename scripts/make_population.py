@@ -19,7 +19,7 @@ from pathlib import Path
 from cld.spec.register import register_for
 
 OUT = Path(__file__).parents[1] / "src" / "cld" / "derive" / "data" / "population-synthetic.csv"
-YEARS = (2022, 2023, 2024, 2025)
+YEARS = tuple(range(2019, 2026))  # mid-years: the demo year 2020/21 and the latest
 # Band and its rough share of an LA's population (made up, near England's shape).
 BANDS = (("0-17", 0.21), ("18-64", 0.60), ("65-74", 0.10), ("75-84", 0.065), ("85+", 0.025))
 

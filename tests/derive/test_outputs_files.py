@@ -19,6 +19,7 @@ from cld.derive.run import (
     NO_POPULATION,
     Run,
     compare,
+    read_population,
     derive_events,
     tidy,
     write_compare,
@@ -53,6 +54,13 @@ def run(rows: list[dict] = ROWS, population: ibis.Table | None = None,
         profile: str = "dhsc-2024") -> Run:
     return derive_events(events(rows), load_profile(profile), START, END,
                          population=population)
+
+
+def population(folder: Path, rows: str) -> ibis.Table:
+    """A population table as `cld derive --population FILE` reads it."""
+    path = folder / "population.csv"
+    path.write_text("la_code,sex,age_band,year,population\n" + rows, encoding="utf-8")
+    return read_population(path)
 
 
 def cells_of(t: pl.DataFrame, level: str, area: str) -> dict[tuple[str, ...], int]:
@@ -97,9 +105,8 @@ def test_cells_zero_filled_with_region_and_england_totals(toys: list[str]) -> No
 
 
 def test_written_files_measures_and_contributions(toys: list[str], tmp_path: Path) -> None:
-    pop = ibis.memtable({"la_code": ["503", "503", "612"],
-                         "age_band": ["18 and over", "65 and over", "18 and over"],
-                         "population": [600_000.0, 200_000.0, 400_000.0]})
+    pop = population(tmp_path, "503,All,18-64,2020,400000\n503,All,65+,2020,200000\n"
+                               "612,All,18 and over,2020,400000\n")
     m = write_outputs(run(population=pop), tmp_path)
     for name in toys:
         for ext in ("parquet", "csv"):
@@ -265,8 +272,7 @@ def test_a_normalised_population_uses_the_nearest_mid_year(
         rows = {"la_code": ["503", "612", "318"], "population": [100_000, 100_000, 200_000]}
         return types.SimpleNamespace(table=ibis.memtable(rows), synthetic=True)
 
-    fake = types.SimpleNamespace(population_for=population_for)
-    monkeypatch.setattr(run_mod, "_population_module", lambda: fake)
+    monkeypatch.setattr(run_mod, "population_for", population_for)
     pop = ibis.memtable({"la_code": ["503"], "year": [2022], "age_min": [18],
                          "population": [1]})
     t = run_mod.measures(run(population=pop), "TOY003")

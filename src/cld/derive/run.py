@@ -34,6 +34,8 @@ from cld.dates import LONDON, ddmmyyyy, local_day, parse_year
 from cld.derive.cells import cell_id
 from cld.derive.cells import cells as make_cells
 from cld.derive.compute import Derived, derive
+from cld.derive.population import is_synthetic, population_for
+from cld.derive.population import read_population as _read_population
 from cld.derive.profile import MethodProfile
 from cld.derive.registry import NOT_PRODUCED, OUTPUTS, Output
 from cld.errors import CldError
@@ -353,42 +355,24 @@ def _round(x: float, places: int) -> float:
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def _population_module() -> Any:
-    """`cld.derive.population` (the checked ONS-shaped population reader) when installed."""
-    import importlib
-    import importlib.util
-
-    name = "cld.derive.population"
-    return importlib.import_module(name) if importlib.util.find_spec(name) else None
-
-
 def _population(d: Run, o: Output) -> tuple[dict[str, float] | None, str]:
     """Population per LA for a rate measure (its age band when it names one), and a note:
     which mid-year was used, whether it is synthetic, or why there is none."""
     if d.population is None:
         return None, NO_POPULATION
     band = o.measure.population_band if o.measure else None
-    mod = _population_module()
-    if mod is not None and "age_min" in d.population.columns:  # the normalised ONS shape
-        years = sorted(d.population.select("year").distinct().to_pyarrow().column(0)
-                       .to_pylist())
-        want = d.period_start.year  # mid-2020 for 2020/21
-        pick = want if want in years else min(years, key=lambda y: (abs(y - want), -y))
-        try:
-            bp = mod.population_for(d.population, [band or "0+"], pick)
-        except CldError as exc:
-            return None, f"no population: {exc}"
-        rows = bp.table.to_pyarrow().to_pylist()
-        note = f"mid-{pick}" + ("" if pick == want else f" (nearest given to mid-{want})")
-        if bp.synthetic:
-            note += "; synthetic population"
-        return {str(r["la_code"]): float(r["population"]) for r in rows}, note
-    p = pl.from_arrow(d.population.to_pyarrow())
-    assert isinstance(p, pl.DataFrame)
-    if band and "age_band" in p.columns:
-        p = p.filter(pl.col("age_band") == band)
-    p = p.group_by(pl.col("la_code").cast(pl.String)).agg(pl.col("population").sum())
-    return dict(zip(p["la_code"].to_list(), p["population"].to_list(), strict=True)), "given"
+    years = sorted(d.population.select("year").distinct().to_pyarrow().column(0).to_pylist())
+    want = d.period_start.year  # mid-2020 for 2020/21
+    pick = want if want in years else min(years, key=lambda y: (abs(y - want), -y))
+    try:
+        bp = population_for(d.population, [band or "0+"], pick)
+    except CldError as exc:
+        return None, f"no population: {exc}"
+    rows = bp.table.to_pyarrow().to_pylist()
+    note = f"mid-{pick}" + ("" if pick == want else f" (nearest given to mid-{want})")
+    if bp.synthetic:
+        note += "; synthetic population"
+    return {str(r["la_code"]): float(r["population"]) for r in rows}, note
 
 
 def measures(d: Run, name: str, cells: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -590,7 +574,9 @@ def manifest_data(d: Run, per_output: dict[str, Any], files: Sequence[Path],
                   "submissions": d.submissions, "validation": d.validation},
         "las": d.las,
         "regions": "an LA in two DSCRO regions is counted in its first-listed DSCRO's region",
-        "population": "given" if d.population is not None else NO_POPULATION,
+        "population": (NO_POPULATION if d.population is None else
+                       "synthetic (made up, for tests and the demo)"
+                       if is_synthetic(d.population) else "given"),
         "rows": {"in": d.rows_in, "dropped_no_person_key": sum(dropped.values()),
                  "dropped_no_person_key_by_la": dropped,
                  "after_latest_editions": prepared},
@@ -797,31 +783,6 @@ def write_compare(result: dict[str, pl.DataFrame], out_dir: str | Path,
 
 
 def read_population(path: str | Path) -> ir.Table:
-    """A population file as the table builds and rate measures read: checked and normalised
-    by `cld.derive.population` when installed; otherwise a plain CSV or Parquet of
-    `la_code`, `population` and optionally `age_band` (a rate reads the rows of its band)."""
-    mod = _population_module()
-    if mod is not None:
-        table: ir.Table = mod.read_population(path).table
-        return table
-    p = Path(path)
-    if not p.is_file():
-        raise DeriveError(f"{p}: no such population file")
-    try:
-        frame = (pl.read_parquet(p) if p.suffix.lower() == ".parquet"
-                 else pl.read_csv(p, infer_schema_length=0))
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise DeriveError(f"{p}: cannot read the population ({str(exc).splitlines()[0]})"
-                          ) from None
-    missing = [c for c in ("la_code", "population") if c not in frame.columns]
-    if missing:
-        raise DeriveError(f"{p}: the population file has no column(s) {', '.join(missing)} "
-                          "(expected la_code, population, and optionally age_band)")
-    try:
-        frame = frame.with_columns(pl.col("la_code").cast(pl.String),
-                                   pl.col("population").cast(pl.Float64))
-    except pl.exceptions.PolarsError:
-        raise DeriveError(f"{p}: population values must be numbers") from None
-    if "age_band" in frame.columns:
-        frame = frame.with_columns(pl.col("age_band").cast(pl.String))
-    return ibis.memtable(frame.to_arrow())
+    """A population file as the builds and rate measures read it (checked and normalised by
+    `cld.derive.population`)."""
+    return _read_population(path).table
