@@ -153,7 +153,7 @@ def _write(first: Run, second: Run | None, output: Path, formats: tuple[str, ...
 def summary(data: dict[str, Any], run: Run, per_kind: int | None = None) -> None:
     """The outputs of a manifest as a table: cells, England total or outcome (the first
     `per_kind` SALT tables, ASCOF measures and cost tables when given)."""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from cld.dates import ddmmyyyy
     from cld.derive.registry import OUTPUTS
@@ -162,7 +162,10 @@ def summary(data: dict[str, Any], run: Run, per_kind: int | None = None) -> None
     if not outputs:
         out.print("[yellow]note:[/] no output is registered yet: nothing was derived.")
         return
-    table = Table("output", "title", "LA cells", "England", "contributions", "excluded",
+    table = Table(Column("output", no_wrap=True, min_width=10),
+                  Column("title", no_wrap=True, overflow="ellipsis", max_width=34),
+                  Column("LA cells", min_width=5), Column("England", min_width=12),
+                  Column("contributions", min_width=6), Column("excluded", min_width=5),
                   title=f"Derived with {run.profile.label}, {ddmmyyyy(run.period_start)} "
                         f"to {ddmmyyyy(run.period_end)} ({run.source})")
     names = list(outputs)

@@ -42,12 +42,17 @@ def prepare(events: ir.Table, profile: MethodProfile) -> tuple[ir.Table, ir.Tabl
 
 def derive(events: ir.Table, profile: MethodProfile, period_start: date, period_end: date,
            *, today: date | None = None, population: ir.Table | None = None,
-           only: Iterable[str] | None = None, las: Iterable[str] | None = None) -> Derived:
+           only: Iterable[str] | None = None, las: Iterable[str] | None = None,
+           cache: bool = False) -> Derived:
     """Contributions and cells of every registered output (or those named in `only`).
-    `las`: the LAs every output lists (zero-filled); default those in the events."""
+    `las`: the LAs every output lists (zero-filled); default those in the events.
+    `cache`: compute the prepared events once, as a temporary table on the events' backend
+    (every output starts from them), instead of once per output."""
     import cld.derive.outputs  # noqa: F401  (registers the outputs)
 
     prepared, dropped = prepare(events, profile)
+    if cache:
+        prepared = prepared.cache()
     inputs = Inputs(prepared, profile, period_start, period_end, today or period_end,
                     population)
     names = list(only) if only is not None else list(OUTPUTS)

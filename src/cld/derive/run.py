@@ -137,7 +137,7 @@ def derive_year(store: Any, year: str, profile: MethodProfile, *,
     today = min(day, y.end) if day is not None else y.end
     las_run = sorted({s["la_code"] for s in subs})
     d = derive(t, profile, y.start, y.end, today=today, population=population, only=only,
-               las=las_run)
+               las=las_run, cache=True)
     return _materialise(d, progress, year=y.label, as_of=day if as_of is not None else None,
                         source=source, input_sha256=sha, submissions=subs, las=las_run,
                         rows_in=_count(t), population=population)
@@ -188,7 +188,7 @@ def derive_file(path: str | Path, la_code: str, period_start: date, period_end: 
                      f"{s.get('errors') or 0:,} error(s): the figures count its rows as they "
                      "are")
     d = derive(t, profile, period_start, period_end, today=period_end, population=population,
-               only=only, las=[la_code])
+               only=only, las=[la_code], cache=True)
     validation = {k: s.get(k) for k in ("file", "rows", "people", "fatal", "errors",
                                         "warnings", "stated_la_code", "stated_period_start",
                                         "stated_period_end")}
@@ -206,7 +206,7 @@ def derive_events(events: ir.Table, profile: MethodProfile, period_start: date,
     codes = (sorted(set(las)) if las is not None else
              sorted(str(c) for c in events.select("la_code").distinct()
                     .to_pyarrow().column(0).to_pylist()))
-    d = derive(events, profile, period_start, period_end, today=period_end,
+    d = derive(events, profile, period_start, period_end, today=period_end, cache=True,
                population=population, only=only, las=codes)
     return _materialise(d, progress, year=None, as_of=None, source=source, input_sha256="",
                         submissions=[], las=codes, rows_in=_count(events),
