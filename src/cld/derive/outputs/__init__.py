@@ -3,6 +3,7 @@ from cld.derive.outputs import (
     ascof1e,  # noqa: F401
     ascof2a,  # noqa: F401
     ascof2b2c,  # noqa: F401
+    ascof2d,  # noqa: F401
     ascof2e,  # noqa: F401
     ascof3d,  # noqa: F401
     costs,  # noqa: F401
