@@ -54,7 +54,7 @@ def derive(events: ir.Table, profile: MethodProfile, period_start: date, period_
     if cache:
         prepared = prepared.cache()
     inputs = Inputs(prepared, profile, period_start, period_end, today or period_end,
-                    population)
+                    population, cache=cache)
     names = list(only) if only is not None else list(OUTPUTS)
     unknown = [n for n in names if n not in OUTPUTS]
     if unknown:

@@ -13,7 +13,7 @@ dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -33,6 +33,16 @@ class Inputs:
     period_end: date
     today: date  # open events end "today" where a method says so (the run's as-of date)
     population: ir.Table | None = None  # see population.py; None when not given
+    cache: bool = False  # compute shared tables once, as temporary tables on the backend
+    memo: dict[Hashable, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+
+    def shared(self, key: Hashable, make: Callable[[], ir.Table]) -> ir.Table:
+        """A table several outputs start from (a cohort, people resolved), built once per
+        run, and computed once when the run caches."""
+        if key not in self.memo:
+            t = make()
+            self.memo[key] = t.cache() if self.cache else t
+        return self.memo[key]
 
 
 Build = Callable[[Inputs], ir.Table]

@@ -29,6 +29,10 @@ COLUMNS = ("la_code", "person_key", "event_type", "event_start", "event_end", "e
 
 def alive(inputs: Inputs) -> ir.Table:
     """Events (the columns these outputs read) of people not dead before the period starts."""
+    return inputs.shared("short_term.alive", lambda: _alive(inputs))
+
+
+def _alive(inputs: Inputs) -> ir.Table:
     ev = inputs.events.select(*COLUMNS)
     start = ibis.literal(inputs.period_start, type="date")
     return ev.filter(ev.date_of_death.isnull() | (ev.date_of_death >= start))
@@ -62,6 +66,10 @@ def with_sequels(eps: Episodes, events: ir.Table, kind: Kind, inputs: Inputs) ->
 
 def request_sequels(inputs: Inputs) -> ir.Table:
     """New clients' request episodes ending in the period, with their sequels."""
+    return inputs.shared("short_term.request_sequels", lambda: _request_sequels(inputs))
+
+
+def _request_sequels(inputs: Inputs) -> ir.Table:
     p = params(inputs)
     ev = alive(inputs)
     eps = episodes(ev.filter(ev.event_type == "Request"), p.requests, inputs)
@@ -80,6 +88,10 @@ def st_max_sequels(inputs: Inputs) -> ir.Table:
     """The STS002a / ASCOF 2A cohort of ST-Max episodes, with their sequels: the ST-Max rows
     that followed a new client's request (request_sequels), or every new client's ST-Max
     episode (new_clients)."""
+    return inputs.shared("short_term.st_max_sequels", lambda: _st_max_sequels(inputs))
+
+
+def _st_max_sequels(inputs: Inputs) -> ir.Table:
     p = params(inputs)
     ev = alive(inputs)
     rows = st_max_rows(inputs)
@@ -100,6 +112,10 @@ def st_max_sequels(inputs: Inputs) -> ir.Table:
 def existing_st_max(inputs: Inputs) -> ir.Table:
     """Every ST-Max episode ending in the period whose start finds the person an existing
     client (STS002b), with the person's birth date."""
+    return inputs.shared("short_term.existing_st_max", lambda: _existing_st_max(inputs))
+
+
+def _existing_st_max(inputs: Inputs) -> ir.Table:
     p = params(inputs)
     ev = alive(inputs)
     eps = episodes(st_max_rows(inputs), p.st_max, inputs)

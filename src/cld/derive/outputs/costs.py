@@ -103,6 +103,10 @@ def _labels(list_id: str) -> tuple[str, ...]:
 def services(inputs: Inputs) -> ir.Table:
     """Every service in the period with its costing: la_code, unit, the breakdown columns,
     reason, weekly, annualised (null unless costed), running_at_end, rule."""
+    return inputs.shared("costs.services", lambda: _services(inputs))
+
+
+def _services(inputs: Inputs) -> ir.Table:
     s = inputs.profile.get("costs", Costs)
     spec = load_spec()
     t = inputs.events

@@ -156,6 +156,11 @@ def people(inputs: Inputs, cohort_settings: tuple[str, ...]) -> ir.Table:
     """One row per person with a service in `cohort_settings` overlapping the period:
     la_code, unit (person key), age (null when unknown), gender, psr, accommodation,
     employment, and `<attribute>_rule` for each (how it was resolved)."""
+    return inputs.shared(("learning_disability.people", tuple(cohort_settings)),
+                         lambda: _people(inputs, tuple(cohort_settings)))
+
+
+def _people(inputs: Inputs, cohort_settings: tuple[str, ...]) -> ir.Table:
     ld = section_of(inputs)
     ev = inputs.events
     start = ibis.literal(inputs.period_start, type="date")

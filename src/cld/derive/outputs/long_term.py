@@ -145,6 +145,11 @@ def months_before(d: date, months: int) -> date:
 def services(inputs: Inputs, window: Window, *, dp_component: bool = False) -> ir.Table:
     """Long-term service rows (with `lt_rank`) in the year or ongoing at the snapshot S (the
     period end); people who died before the period (year) or before S (snapshot) left out."""
+    return inputs.shared(("long_term.services", window, dp_component),
+                         lambda: _services(inputs, window, dp_component))
+
+
+def _services(inputs: Inputs, window: Window, dp_component: bool) -> ir.Table:
     lt = settings(inputs)
     t = inputs.events
     t = t.filter((t.event_type == "Service") & t.service_type.isin(list(lt.service_types)))
