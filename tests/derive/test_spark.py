@@ -118,6 +118,10 @@ def parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     con = connect("pyspark")
+    # a few hundred rows: compiling Java for every stage costs more than running it
+    # interpreted (same results; a cluster keeps whole-stage code generation on)
+    con._session.conf.set("spark.sql.codegen.wholeStage", "false")  # type: ignore[attr-defined]
+    con._session.conf.set("spark.sql.codegen.factoryMode", "NO_CODEGEN")  # type: ignore[attr-defined]
     yield con
     con._session.stop()  # type: ignore[attr-defined]
 
