@@ -3,7 +3,7 @@
 One consolidated dataset is built the way a national run gets it (synthetic submissions of
 three LAs through `cld submit` into a temporary store, then the store's Parquet export), with
 a few hand-made edge rows added (no NHS number, two editions of an event, a death inside an
-open event, a leap-day birthday, an unknown birth date). The same Arrow data is put on a DuckDB
+open event, a leap-day birthday, an unknown birth date). The Parquet file is read on DuckDB
 and on a local Spark session, and every registered output (plus a probe that uses the ibis
 constructs outputs rely on: windows, lag, running max, day deltas, month truncation, joins)
 is derived under both shipped profiles and compared cell by cell and row by row.
