@@ -118,7 +118,7 @@ def parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    con = connect("pyspark", memory_limit="2g")
+    con = connect("pyspark", memory_limit="4g")
     # a few hundred rows: compiling Java for every stage costs more than running it
     # interpreted (same results; a cluster keeps whole-stage code generation on)
     con._session.conf.set("spark.sql.codegen.wholeStage", "false")  # type: ignore[attr-defined]
@@ -239,7 +239,11 @@ def _on_spark(derived: Any, name: str) -> tuple[list[tuple[Any, ...]], list[tupl
     `cells()` over them, as derive builds them. An output Spark cannot run fails the test
     with its name."""
     try:
-        contributions = derived.contributions[name].cache()
+        expr = derived.contributions[name]
+        # ibis 12's PySpark cache() runs the query without first registering the in-memory
+        # tables (memtables) it reads, so register them as an execution would
+        expr._find_backend()._register_in_memory_tables(expr)
+        contributions = expr.cache()
         try:
             return (_rows(contributions),
                     _rows(cells(OUTPUTS[name], contributions, sorted(la for la, _ in LAS))))
