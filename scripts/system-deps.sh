@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages the test suite uses for real: Chromium (the HTML report in a browser) and
-# PostgreSQL (the store's server database; the tests start their own cluster).
+# Debian packages the test suite uses for real: Chromium (the HTML report in a browser),
+# PostgreSQL (the store's server database; the tests start their own cluster) and a Java 17
+# runtime (derive on a local Spark session, the `spark` extra).
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 missing=()
@@ -8,6 +9,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
+java_major=$( (java -version 2>&1 || true) | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
+[ "${java_major:-0}" -ge 17 ] 2>/dev/null || missing+=(openjdk-17-jre-headless)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Install these Debian packages first: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
 bash scripts/setup.sh
-python3 -m uv run --frozen ruff check src tests scripts
-python3 -m uv run --frozen mypy
-python3 -m uv run --frozen pytest "$@"
+# the tests also run derive on a local Spark session: the `spark` extra (pyspark)
+python3 -m uv sync --frozen --quiet --extra spark
+python3 -m uv run --frozen --extra spark ruff check src tests scripts
+python3 -m uv run --frozen --extra spark mypy
+python3 -m uv run --frozen --extra spark pytest "$@"

@@ -13,6 +13,7 @@ from cld.derive.blocks.person import with_person_key
 from cld.derive.cells import cells
 from cld.derive.profile import MethodProfile
 from cld.derive.registry import OUTPUTS, Inputs, Output
+from cld.engines import cache as engine_cache
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def derive(events: ir.Table, profile: MethodProfile, period_start: date, period_
 
     prepared, dropped = prepare(events, profile)
     if cache:
-        prepared = prepared.cache()
+        prepared = engine_cache(prepared)
     inputs = Inputs(prepared, profile, period_start, period_end, today or period_end,
                     population, cache=cache)
     names = list(only) if only is not None else list(OUTPUTS)

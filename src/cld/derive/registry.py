@@ -21,6 +21,7 @@ from typing import Literal
 import ibis.expr.types as ir
 
 from cld.derive.profile import MethodProfile
+from cld.engines import cache
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Inputs:
         run, and computed once when the run caches."""
         if key not in self.memo:
             t = make()
-            self.memo[key] = t.cache() if self.cache else t
+            self.memo[key] = cache(t) if self.cache else t
         return self.memo[key]
 
 
