@@ -22,7 +22,7 @@ git -C "$root" archive HEAD | tar -x -C "$work"
 cat >>"$work/pyproject.toml" <<CFG
 
 [tool.mutmut]
-paths_to_mutate = ["src/cld/$pkg/"]
+source_paths = ["src/cld/$pkg/"]
 do_not_mutate = ["*/test_*.py", "*/conftest.py", "*/testing.py"]  # the tests beside the code
 also_copy = ["src", "tests", "docs"]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]
