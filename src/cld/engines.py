@@ -115,7 +115,7 @@ def put(con: BaseBackend, name: str, data: pa.Table | ir.Table) -> ir.Table:
 def cache(t: ir.Table) -> ir.Table:
     """`t` computed once, as a temporary table on its backend (ibis `cache`). On PySpark the
     in-memory tables `t` reads are registered first (ibis 12's PySpark `cache` does not)."""
-    backend = t._find_backend()
+    backend = t._find_backend(use_default=True)
     if backend.name == "pyspark":
         backend._register_in_memory_tables(t)  # type: ignore[attr-defined]
     return t.cache()
