@@ -113,9 +113,14 @@ def put(con: BaseBackend, name: str, data: pa.Table | ir.Table) -> ir.Table:
 
 
 def cache(t: ir.Table) -> ir.Table:
-    """`t` computed once, as a temporary table on its backend (ibis `cache`). On PySpark the
-    in-memory tables `t` reads are registered first (ibis 12's PySpark `cache` does not)."""
+    """`t` computed once, as a temporary table on its backend, kept until the connection
+    closes. On DuckDB a plain temporary table (ibis 12's `cache` finaliser fails to drop its
+    table on DuckDB 1.5 and prints a traceback); on PySpark ibis `cache`, with the in-memory
+    tables `t` reads registered first (ibis 12's PySpark `cache` does not)."""
+    import uuid
+
     backend = t._find_backend(use_default=True)
     if backend.name == "pyspark":
         backend._register_in_memory_tables(t)  # type: ignore[attr-defined]
-    return t.cache()
+        return t.cache()
+    return backend.create_table(f"cld_cache_{uuid.uuid4().hex}", t, temp=True)
