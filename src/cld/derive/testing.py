@@ -14,6 +14,8 @@ import ibis
 import ibis.expr.types as ir
 
 from cld.dates import parse_ddmmyyyy
+from cld.derive.profile import MethodProfile
+from cld.derive.registry import Inputs
 from cld.spec import load_spec
 
 SQL_TYPES = {"date": "date", "numeric": "float64"}
@@ -46,6 +48,24 @@ def events(rows: Iterable[Mapping[str, Any]]) -> ir.Table:
                 v = parse_ddmmyyyy(v)
             data[c].append(v)
     return ibis.memtable(data, schema=cols)
+
+
+def inputs(data: ir.Table | Iterable[Mapping[str, Any]], profile: str | MethodProfile,
+           start: date, end: date, *, today: date | None = None,
+           population: ir.Table | None = None, materialise: bool = False) -> Inputs:
+    """What a build receives: `data` (rows for `events`, or an events table) prepared as
+    `compute.prepare` does, under `profile` (a shipped name or a profile); `today` defaults
+    to the period end. `materialise` keeps the prepared events as an in-memory table, so the
+    queries built on them stay small."""
+    from cld.derive.compute import prepare
+    from cld.derive.load import load_profile
+
+    p = load_profile(profile) if isinstance(profile, str) else profile
+    t = data if isinstance(data, ir.Table) else events(data)
+    prepared = prepare(t, p)[0]
+    if materialise:
+        prepared = ibis.memtable(prepared.to_pyarrow())
+    return Inputs(prepared, p, start, end, today or end, population)
 
 
 def rows(t: ir.Table, *cols: str) -> list[tuple[Any, ...]]:

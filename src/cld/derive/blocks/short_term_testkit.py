@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 
-from cld.derive.compute import prepare
-from cld.derive.load import load_profile
+from cld.derive import testing
 from cld.derive.registry import OUTPUTS, Inputs
-from cld.derive.testing import events, rows
+from cld.derive.testing import rows
 
 NHSE, DHSC = "nhse-2023", "dhsc-2024"
 PROFILES = (NHSE, DHSC)
@@ -46,9 +44,7 @@ def other(event_type: str, start: str, end: str | None, outcome: str | None = No
 
 
 def inputs(chronology: list[dict[str, Any]], profile: str, *, today: date = AFTER) -> Inputs:
-    p = load_profile(profile)
-    prepared = prepare(events(chronology), p)[0]
-    return Inputs(ibis.memtable(prepared.to_pyarrow()), p, P0, P1, today)
+    return testing.inputs(chronology, profile, P0, P1, today=today, materialise=True)
 
 
 def contributions(code: str, chronology: list[dict[str, Any]], profile: str, *,

@@ -1,9 +1,4 @@
-"""Test helpers for the long-term outputs: prepared events and a table's non-zero cells.
-
-`prepared` does what compute.prepare does (person key, rows without one left out, death ends
-an event, latest editions); it is written out here because compute.prepare's count of dropped
-rows does not build on main at the time of writing (its aggregate names the unfiltered table).
-"""
+"""Test helpers for the long-term outputs: a build's inputs and a table's non-zero cells."""
 
 from __future__ import annotations
 
@@ -12,23 +7,16 @@ from typing import Any
 
 import ibis.expr.types as ir
 
+from cld.derive import testing
 from cld.derive.cells import cells
-from cld.derive.compute import prepare
-from cld.derive.load import load_profile
-from cld.derive.profile import MethodProfile
 from cld.derive.registry import OUTPUTS, Inputs
 
 START, END = date(2023, 4, 1), date(2024, 3, 31)
 PROFILES = ("nhse-2023", "dhsc-2024")
 
 
-def prepared(events: ir.Table, profile: MethodProfile) -> ir.Table:
-    return prepare(events, profile)[0]
-
-
 def inputs(events: ir.Table, profile: str, *, today: date = END) -> Inputs:
-    p = load_profile(profile)
-    return Inputs(prepared(events, p), p, START, END, today)
+    return testing.inputs(events, profile, START, END, today=today)
 
 
 def table(name: str, events: ir.Table, profile: str, *, las: tuple[str, ...] = ("503",),

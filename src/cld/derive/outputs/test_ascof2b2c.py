@@ -3,13 +3,13 @@ from pathlib import Path
 
 import pytest
 
+from cld.derive import testing
 from cld.derive.cells import cells as make_cells
-from cld.derive.compute import prepare
 from cld.derive.load import load_profile
 from cld.derive.outputs.ascof2b2c import ASCOF2B, ASCOF2C, PARTS, Admissions, rates
 from cld.derive.population import PopulationError, read_population, synthetic_population
 from cld.derive.registry import Inputs
-from cld.derive.testing import events, rows
+from cld.derive.testing import rows
 from cld.spec import load_spec
 
 NHSE, DHSC = load_profile("nhse-2023"), load_profile("dhsc-2024")
@@ -30,9 +30,8 @@ class Derived:
     """What compute.derive gives, for these two outputs only."""
 
     def __init__(self, rows_in: list[dict], profile, p0, p1, las):
-        t, _ = prepare(events(rows_in), profile)
-        self.events = t
-        inputs = Inputs(t, profile, p0, p1, p1, None)
+        inputs = testing.inputs(rows_in, profile, p0, p1)
+        self.events = inputs.events
         self.contributions = {o.name: o.build(inputs) for o in (ASCOF2B, ASCOF2C)}
         self.cells = {o.name: make_cells(o, self.contributions[o.name], las)
                       for o in (ASCOF2B, ASCOF2C)}

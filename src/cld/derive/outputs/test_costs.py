@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cld.derive import testing
 from cld.derive.cells import cells
-from cld.derive.compute import prepare
 from cld.derive.load import load_profile
 from cld.derive.outputs.costs import (
     BREAKDOWNS,
@@ -16,7 +16,7 @@ from cld.derive.outputs.costs import (
     Costs,
 )
 from cld.derive.registry import Inputs
-from cld.derive.testing import events, rows
+from cld.derive.testing import rows
 from cld.spec import load_spec
 
 NHSE, DHSC = load_profile("nhse-2023"), load_profile("dhsc-2024")
@@ -35,8 +35,7 @@ def svc(pid: str, cost: float | None, freq: str | None, units: float | None = No
 
 
 def inputs(rows_in: list[dict], profile=DHSC) -> Inputs:
-    t, _ = prepare(events(rows_in), profile)
-    return Inputs(t, profile, P0, P1, P1, None)
+    return testing.inputs(rows_in, profile, P0, P1)
 
 
 def by_unit(rows_in: list[dict], profile=DHSC) -> dict[str, dict[str, float]]:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
+from cld.derive import testing
 from cld.derive.cells import cells
-from cld.derive.compute import prepare
 from cld.derive.load import PROFILES, load_profile
 from cld.derive.outputs.learning_disability import (
     ATTRIBUTES,
@@ -19,7 +19,7 @@ from cld.derive.outputs.learning_disability import (
 )
 from cld.derive.profile import ProfileError, parse_profile
 from cld.derive.registry import OUTPUTS, Inputs
-from cld.derive.testing import events, rows
+from cld.derive.testing import rows
 from cld.spec import load_spec
 
 P_START, P_END = date(2023, 4, 1), date(2024, 3, 31)
@@ -41,8 +41,7 @@ def lts(person: str, **kw: Any) -> dict[str, Any]:
 
 def inputs(data: Iterable[Mapping[str, Any]], profile: str) -> Inputs:
     """The events prepared as compute.prepare does (person key, derived end, editions)."""
-    prof = load_profile(profile)
-    return Inputs(prepare(events(data), prof)[0], prof, P_START, P_END, P_END)
+    return testing.inputs(data, profile, P_START, P_END)
 
 
 def run(name: str, data: Iterable[Mapping[str, Any]], profile: str):
