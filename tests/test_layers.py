@@ -29,6 +29,10 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     # (the store-facing entry) may import the store.
     "derive": GROUND | {"derive"},
     "derive.run": GROUND | {"derive", "store", "validation", "ingest"},
+    # privacy takes tables and a policy; it reads the store, never derive (the benchmark
+    # report alone reads derived outputs).
+    "privacy": GROUND | {"privacy", "store", "validation", "ingest"},
+    "privacy.benchmark": GROUND | {"privacy", "store", "validation", "ingest", "derive"},
 }
 SHELLS = frozenset({"cli", "__main__"})
 
