@@ -44,6 +44,9 @@ def write_all(rows: pl.DataFrame, about: dict[str, str], notes: Sequence[str],
         raise BenchmarkError(f"cannot write into {out}: {exc.strerror}") from None
     final = [out / f for f in FILES]
     parts = [p.with_name(p.name + ".part") for p in final]
+    blocked = [p.name for p in final if p.exists() and not p.is_file()]
+    if blocked:
+        raise BenchmarkError(f"cannot write into {out}: {', '.join(blocked)} is not a file")
     lines = list(about.items()) + [("Note", n) for n in notes]
     if synthetic:
         lines.insert(0, ("SYNTHETIC", SYNTHETIC))
@@ -54,14 +57,34 @@ def write_all(rows: pl.DataFrame, about: dict[str, str], notes: Sequence[str],
         pub.write_csv(parts[0])
         _xlsx(pub, lines, parts[1])
         parts[2].write_text(page(rows, lines, synthetic), encoding="utf-8")
-        for p, f in zip(parts, final, strict=True):
-            p.replace(f)
+        _land(parts, final)
     except OSError as exc:
         raise BenchmarkError(f"cannot write into {out}: {exc.strerror}") from None
     finally:
         for p in parts:
             p.unlink(missing_ok=True)
     return final
+
+
+def _land(parts: list[Path], final: list[Path]) -> None:
+    """Rename every part onto its file, or (on a failure) put the earlier files back."""
+    olds = [f.with_name(f.name + ".old") for f in final]
+    moved: list[int] = []
+    try:
+        for i, f in enumerate(final):
+            if f.exists():
+                f.replace(olds[i])
+                moved.append(i)
+        for p, f in zip(parts, final, strict=True):
+            p.replace(f)
+    except OSError:
+        for f in final:
+            f.unlink(missing_ok=True)
+        for i in moved:
+            olds[i].replace(final[i])
+        raise
+    for i in moved:
+        olds[i].unlink(missing_ok=True)
 
 
 def _xlsx(pub: pl.DataFrame, lines: list[tuple[str, str]], path: Path) -> None:
