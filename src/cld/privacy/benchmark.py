@@ -55,11 +55,11 @@ def benchmark(run: Run, rule: Rule) -> Benchmark:
                              schema={"la_code": pl.String, "region_code": pl.String,
                                      "region_name": pl.String})
     parts = []
-    notes = []
+    costs: list[str] = []
     for name in run.cells:
         o = OUTPUTS[name]
         if o.kind == "costs" or o.unit == "pounds":
-            notes.append(f"{name} left out: its figures are pounds, not counts of people")
+            costs.append(name)
             continue
         t = tidy(run, name)
         if o.measure is not None:
@@ -68,6 +68,7 @@ def benchmark(run: Run, rule: Rule) -> Benchmark:
             parts.append(_total_rows(name, t, rule, la_region))
     rows = (_ordered(pl.concat(parts, how="vertical_relaxed")) if parts
             else pl.DataFrame(schema={c: pl.String for c in [*COLUMNS, "shown"]}))
+    notes = ([f"left out (pounds, not counts of people): {', '.join(costs)}"] if costs else [])
     synthetic = run.population is not None and is_synthetic(run.population)
     about = {
         "Title": "Adult social care CLD: benchmark of LAs (ASCOF measures and SALT totals)",
