@@ -184,7 +184,8 @@ LA values; the dashed line is England.</figcaption></figure>
 <table><caption>{{ s.name }} ({{ s.unit }}) by area</caption>
 <thead><tr>{% for h in s.head %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>{% for r in s.rows %}<tr{% if r.total %} class="total"{% endif %}>
-<th scope="row">{{ r.area }}</th>{% for v in r.cells %}<td{% if loop.index > 2 %} class="n"{% endif %}>{{ v }}</td>{% endfor %}
+<th scope="row">{{ r.area }}</th>{% for v in r.cells -%}
+<td{% if loop.index > 2 %} class="n"{% endif %}>{{ v }}</td>{% endfor %}
 <td>{{ r.status }}</td></tr>{% endfor %}</tbody></table>
 </section>
 {% endfor %}
