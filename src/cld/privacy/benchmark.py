@@ -25,7 +25,7 @@ import polars as pl
 from cld.derive.population import is_synthetic
 from cld.derive.registry import OUTPUTS
 from cld.derive.run import EXCLUDED_PREFIXES, Run, measures, regions, tidy
-from cld.privacy.disclosure import Rule, protect, withhold
+from cld.privacy.disclosure import Rule, as_counts, protect, withhold
 from cld.privacy.disclosure_margins import Table, secondary
 
 COLUMNS = ["series", "output", "title", "kind", "group", "unit", "level", "area_code",
@@ -131,8 +131,7 @@ def _hierarchy(frame: pl.DataFrame) -> pl.DataFrame:
 def _protect(frame: pl.DataFrame, column: str, rule: Rule) -> pl.DataFrame:
     """Counts of `column` under the rule, per series, with secondary suppression over the
     region and England lines when the rule asks for it."""
-    f = protect(frame.with_columns(pl.col(column).cast(pl.Int64)), rule, column,
-                exempt=_exempt(rule))
+    f = protect(as_counts(frame, column), rule, column, exempt=_exempt(rule))
     if not rule.secondary:
         return f
     out = []

@@ -148,6 +148,22 @@ def check_counts(frame: pl.DataFrame, column: str) -> None:
         raise DisclosureError(f"column {column!r} has {bad['large']} count(s) above {UPPER:,}")
 
 
+def as_counts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`column` as Int64 when it holds whole numbers (a float column of sums, say); a
+    fraction is refused, never truncated."""
+    dtype = frame.schema[column]
+    if dtype.is_float():
+        c = pl.col(column)
+        odd = frame.select((c.is_not_null() & (c != c.round())).sum()).item()
+        if odd:
+            raise DisclosureError(f"column {column!r} has {odd} value(s) that are not whole "
+                                  "counts")
+        return frame.with_columns(c.cast(pl.Int64))
+    if dtype.is_integer():
+        return frame.with_columns(pl.col(column).cast(pl.Int64))
+    return frame  # check_counts refuses it
+
+
 def hidden_expr(column: str, rule: Rule, exempt: pl.Expr | None = None) -> pl.Expr:
     """True where the rule hides the count (primary suppression)."""
     hide = pl.col(column).is_between(1, rule.suppress_max) if rule.suppress_max else pl.lit(False)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cld.privacy.disclosure import (
     DisclosureError,
+    as_counts,
     count_shown,
     is_hidden,
     load_rule,
@@ -128,3 +129,11 @@ def test_rates_from_unrounded_counts_are_withheld_when_a_count_is_hidden() -> No
     g = protect(pl.DataFrame({"num": [13], "den": [21]}), NHS, "num")
     g = protect(g, NHS, "den").with_columns((pl.col("num") / pl.col("den")).alias("r"))
     assert g["r"][0] == pytest.approx(13 / 21) != 15 / 20  # not from the rounded 15 and 20
+
+
+def test_whole_floats_become_counts_and_fractions_are_refused() -> None:
+    f = as_counts(pl.DataFrame({"v": [3.0, 16.0, 0.0]}), "v")
+    assert f.schema["v"] == pl.Int64
+    assert protect(f, NHS, "v")["v_display"].to_list() == ["*", "15", "0"]
+    with pytest.raises(DisclosureError, match="1 value"):
+        as_counts(pl.DataFrame({"v": [3.0, 2.5]}), "v")  # not truncated to 2
