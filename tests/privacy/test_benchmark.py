@@ -85,7 +85,7 @@ def test_measures_are_the_derived_outcomes_or_withheld(run: Run) -> None:
 def test_secondary_suppression_over_regions(run: Run) -> None:
     """Under a rule that shows exact counts, a hidden LA is not the only unknown of its
     region or of England."""
-    from cld.privacy.benchmark import _hierarchy
+    from cld.privacy.benchmark import area_lines
     from cld.privacy.disclosure_margins import Table, recoverable
 
     report = benchmark(run, load_rule("suppress-lt5")).rows
@@ -93,7 +93,7 @@ def test_secondary_suppression_over_regions(run: Run) -> None:
         col = "value" if part["kind"][0] == "total" else "numerator"
         cells = part.with_columns(hidden=pl.col(col) == "*", value=pl.lit(1),
                                   exempt=pl.col("level") == "england")
-        assert recoverable(Table.grouped(cells, _hierarchy(part))).is_empty()
+        assert recoverable(Table.grouped(cells, area_lines(part))).is_empty()
     # some count of 5 or more is hidden only to protect another (secondary suppression)
     m = measures(run, "TOY002")
     big = {(r["gender"], r["area_code"]) for r in m.to_dicts()

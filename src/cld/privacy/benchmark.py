@@ -115,7 +115,7 @@ def _with_regions(frame: pl.DataFrame, la_region: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("region_name")).alias("region_name"))
 
 
-def _hierarchy(frame: pl.DataFrame) -> pl.DataFrame:
+def area_lines(frame: pl.DataFrame) -> pl.DataFrame:
     """Margin lines of one series: each region over its LAs, England over the regions and
     over the LAs (rows numbered as in `frame`)."""
     f = frame.with_row_index("cell").select("cell", "level", "region_code")
@@ -138,7 +138,7 @@ def _protect(frame: pl.DataFrame, column: str, rule: Rule) -> pl.DataFrame:
     for _, part in f.group_by("series", maintain_order=True):
         cells = part.with_columns(hidden=pl.col(f"{column}_hidden"), exempt=_exempt(rule),
                                   value=pl.col(column))
-        safe = secondary(Table.grouped(cells, _hierarchy(part))).cells
+        safe = secondary(Table.grouped(cells, area_lines(part))).cells
         out.append(part.with_columns(
             safe["hidden"].alias(f"{column}_hidden"),
             pl.when(safe["hidden"]).then(None).otherwise(pl.col(f"{column}_shown"))
