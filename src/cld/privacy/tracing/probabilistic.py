@@ -9,6 +9,7 @@ threshold and beats the second by the margin; within the margin it is ambiguous.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from cld.errors import CldError
@@ -49,6 +50,11 @@ class TooManyComparisons(CldError):
     """The blocking rules would score more pairs than the configuration allows."""
 
 
+def _other_weight(cfg: Probabilistic, name: str) -> float:
+    m, u = cfg.comparisons[name]["other"]
+    return math.log2(m / u)
+
+
 def settings(cfg: Probabilistic) -> dict[str, Any]:
     comparisons = []
     for name, levels in cfg.comparisons.items():
@@ -65,7 +71,7 @@ def settings(cfg: Probabilistic) -> dict[str, Any]:
             "blocking_rules_to_generate_predictions": [
                 {"blocking_rule": r, "sql_dialect": "duckdb"} for r in cfg.blocking_rules],
             "retain_matching_columns": False,
-            "retain_intermediate_calculation_columns": False}
+            "retain_intermediate_calculation_columns": True}
 
 
 def score(raw: Any, p: str, cfg: Probabilistic) -> int:
@@ -98,8 +104,8 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> int:
     pairs = int(counts[-1]["cumulative_comparison_count"]) if counts else 0
     if pairs > cfg.max_comparisons:
         raise TooManyComparisons(
-            f"The blocking rules would score {pairs:,} pairs, more than the {cfg.max_comparisons:,} "
-            "the tracing configuration allows.", hint="Tighten the blocking rules or trace "
+            f"The blocking rules would score {pairs:,} pairs, more than the "
+            f"{cfg.max_comparisons:,} the tracing configuration allows.", hint="Tighten the blocking rules or trace "
             "in smaller batches.")
     linker = Linker(dfs, settings(cfg), log_level=logging.WARNING)
     pred = linker.inference.predict(threshold_match_weight=cfg.threshold - cfg.margin)
@@ -109,7 +115,10 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> int:
         FROM (SELECT CASE WHEN unique_id_l LIKE 'q%' THEN unique_id_l ELSE unique_id_r END AS q,
                      CASE WHEN unique_id_l LIKE 'q%' THEN unique_id_r ELSE unique_id_l END
                          AS nhs, match_weight, match_probability
-              FROM {pred.physical_name})""")
+              FROM {pred.physical_name}
+              -- a twin differs only in the given name: a candidate whose given name
+              -- disagrees outright (level "other") is never taken
+              WHERE mw_given > {_other_weight(cfg, 'given')} + 1e-9)""")
     t, m = cfg.threshold, cfg.margin
     raw.execute(f"""CREATE OR REPLACE TEMP TABLE {p}_ranked AS
         SELECT *, count(*) FILTER (WHERE w >= best - {m}) OVER (PARTITION BY rid) AS close
