@@ -105,7 +105,8 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> int:
     if pairs > cfg.max_comparisons:
         raise TooManyComparisons(
             f"The blocking rules would score {pairs:,} pairs, more than the "
-            f"{cfg.max_comparisons:,} the tracing configuration allows.", hint="Tighten the blocking rules or trace "
+            f"{cfg.max_comparisons:,} the tracing configuration allows.",
+            hint="Tighten the blocking rules or trace "
             "in smaller batches.")
     linker = Linker(dfs, settings(cfg), log_level=logging.WARNING)
     pred = linker.inference.predict(threshold_match_weight=cfg.threshold - cfg.margin)
