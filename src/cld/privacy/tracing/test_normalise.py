@@ -7,7 +7,9 @@ from cld.privacy.tracing import normalise as n
 
 
 def one(expr: str, value: object) -> object:
-    return duckdb.execute(f"SELECT {expr} FROM (SELECT ? AS v)", [value]).fetchone()[0]
+    row = duckdb.execute(f"SELECT {expr} FROM (SELECT ? AS v)", [value]).fetchone()
+    assert row is not None
+    return row[0]
 
 
 @pytest.mark.parametrize(("value", "ok"), [

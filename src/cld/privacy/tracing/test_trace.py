@@ -30,7 +30,7 @@ def register() -> ibis.Table:
     names = ["nhs_number", "superseded_by", "family_name", "given_name", "gender",
              "date_of_birth", "postcode", "previous_postcodes", "previous_family_names",
              "gp_practice_code", "sensitive"]
-    data = dict(zip(names, cols, strict=True))
+    data: dict[str, object] = dict(zip(names, cols, strict=True))
     data |= {"other_given_name": [None] * len(REGISTER), "date_of_death": [None] * len(REGISTER)}
     return ibis.memtable(pa.table({f.name: data[f.name] for f in SCHEMA}, schema=SCHEMA))
 
