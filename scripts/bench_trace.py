@@ -36,7 +36,7 @@ def main() -> None:
         con = connect()
         t0 = time.perf_counter()
         reg = read_register(con, path)
-        reg.count().execute()
+        reg.to_pyarrow()
         base = time.perf_counter() - t0
         requests = ibis.memtable(s.requests.to_arrow())
         t0 = time.perf_counter()

@@ -169,3 +169,31 @@ def _demo_derive(folder: Path, store: Any) -> None:
               f"manifest.json; population: {manifest.data['population']}). Try: [bold]cld "
               f"derive --year 2020/21 --store {folder / 'store'} --compare nhse-2023 -o "
               f"{folder / 'compared'}[/]", highlight=False)
+
+
+@app.command("synth-register")
+def synth_register(
+    persons: Annotated[int, typer.Option(min=1, help="LA clients to trace.")] = 2000,
+    records: Annotated[int, typer.Option(min=2, help="Register records (clients' and "
+                                         "distractors').")] = 20000,
+    seed: Annotated[int, typer.Option()] = 0,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Register CSV.")]
+    = Path("register.csv"),
+    requests: Annotated[Path, typer.Option(help="The LA's side (trace requests) CSV.")]
+    = Path("register-requests.csv"),
+    truth: Annotated[Path, typer.Option(help="Known truth CSV (for testing only).")]
+    = Path("register-truth.csv"),
+) -> None:
+    """Write a synthetic demographic register, trace requests with known defects, and the
+    truth (no real person's data)."""
+    from cld.synth.register import make, write_register
+
+    if records < persons * 1.3:
+        raise fail("--records must be at least 1.3 times --persons (room for distractors)")
+    s = make(persons, records, seed=seed)
+    write_register(s.register, str(output))
+    s.requests.with_columns(
+        s.requests["date_of_birth"].dt.strftime("%d/%m/%Y")).write_csv(requests)
+    s.truth.write_csv(truth)
+    out.print(f"Synthetic register written: [bold]{output}[/] ({s.register.height:,} records); "
+              f"requests [bold]{requests}[/], truth [bold]{truth}[/]", highlight=False)
