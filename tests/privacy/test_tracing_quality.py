@@ -34,12 +34,13 @@ def test_every_defect_kind_is_present(measured):
     per, _ = measured
     assert set(per["defect"]) >= {"clean", "missing", "check_digit", "transposed",
                                   "superseded", "swapped_dob", "surname", "moved", "twin",
-                                  "absent"}
+                                  "given_typo", "dob_typo", "absent"}
     assert per["n"].min() >= 20
 
 
 @pytest.mark.parametrize("kind", ["clean", "missing", "check_digit", "transposed",
-                                  "superseded", "swapped_dob", "surname", "moved", "twin"])
+                                  "superseded", "swapped_dob", "surname", "moved", "twin",
+                                  "given_typo", "dob_typo"])
 def test_recall_and_precision_per_kind(measured, kind):
     per, _ = measured
     row = per.filter(pl.col("defect") == kind).row(0, named=True)

@@ -10,8 +10,10 @@ then writes the LA's view of each client with one known defect (or none):
   month swapped;  `surname`: the register's family name changed (the LA has the old one, in
   previous_family_names);  `moved`: the LA has the old postcode (in previous_postcodes);
   `twin`: a twin (same birth date, surname, postcode, another given name) is in the register;
-  `absent`: the client is not in the register at all (true number: none), though a namesake
-  may be. surname, moved, twin and absent clients are sent with no NHS number.
+  `given_typo`: one letter of the given name wrong;  `dob_typo`: one digit of the birth date
+  wrong;  `absent`: the client is not in the register at all (true number: none), though a
+  namesake may be. All but clean, check_digit, transposed, superseded and swapped_dob are
+  sent with no NHS number (with one, the cross-check would find them).
 
 Returns the register (columns of the register file, dates as DATE), the requests (the
 request shape of cld.privacy.schema) and the truth: person_id, the true current NHS number,
@@ -34,13 +36,14 @@ from cld.synth.identity import (
 )
 
 DEFECTS = ("clean", "missing", "check_digit", "transposed", "superseded", "swapped_dob",
-           "surname", "moved", "twin", "absent")
+           "surname", "moved", "twin", "given_typo", "dob_typo", "absent")
 # Shares of clients given each defect (the rest clean).
-SHARES = {"missing": 0.12, "check_digit": 0.05, "transposed": 0.05, "superseded": 0.05,
-          "swapped_dob": 0.05, "surname": 0.06, "moved": 0.1, "twin": 0.04, "absent": 0.04}
+SHARES = {"missing": 0.1, "check_digit": 0.05, "transposed": 0.05, "superseded": 0.05,
+          "swapped_dob": 0.05, "surname": 0.06, "moved": 0.1, "twin": 0.04, "given_typo": 0.04,
+          "dob_typo": 0.04, "absent": 0.04}
 # These come with no NHS number on the LA's side, so the demographic steps are what finds
 # them (with a number, the cross-check would).
-NO_NUMBER = ("missing", "surname", "moved", "twin", "absent")
+NO_NUMBER = ("missing", "surname", "moved", "twin", "given_typo", "dob_typo", "absent")
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,16 @@ def _defects(reg: pl.DataFrame, la: pl.DataFrame, rng: np.random.Generator, pool
     for i, d, good in zip(sw, days, ok, strict=True):
         if good:
             dob[i] = np.datetime64(d.replace(day=d.month, month=d.day))
+    for i in np.flatnonzero(kinds == "dob_typo"):
+        d = dob[i].astype("datetime64[D]").astype(object)
+        day = d.day + 1 if d.day <= 27 and d.day % 10 != 9 else d.day - 1 if d.day != 30 else 20
+        dob[i] = np.datetime64(d.replace(day=day))
+    given = la["given_name"].to_numpy().astype(object)
+    for i in np.flatnonzero(kinds == "given_typo"):
+        g = given[i]
+        j = 1 + int(rng.integers(0, len(g) - 1)) if len(g) > 1 else 0
+        new_letter = "e" if g[j].lower() != "e" else "a"
+        given[i] = g[:j] + (new_letter.upper() if j == 0 else new_letter) + g[j + 1:]
     la_kinds = kinds.copy()
     la_kinds[sw[~np.array(ok, dtype=bool)]] = "clean"  # day > 12: no swap possible
     # surname: the register's name changed; the LA holds the old one
@@ -184,6 +197,7 @@ def _defects(reg: pl.DataFrame, la: pl.DataFrame, rng: np.random.Generator, pool
     la = la.with_columns(nhs_number=pl.Series(nhs.tolist(), dtype=pl.String),
                          date_of_birth=pl.Series(dob).cast(pl.Date),
                          family_name=pl.Series(fam.tolist(), dtype=pl.String),
+                         given_name=pl.Series(given.tolist(), dtype=pl.String),
                          postcode=pl.Series(pc.tolist(), dtype=pl.String),
                          defect=pl.Series(la_kinds.astype(str)))
     return reg, la
