@@ -124,8 +124,10 @@ def _demo_store(folder: Path, people: int) -> None:
     shutil.rmtree(folder / "store", ignore_errors=True)  # the demo's own store, made afresh
     store = Store.open(folder / "store")
     out.rule("The submissions store")
+    clients = []
     for la, seed in (("503", 1), ("318", 2)):
         full = generate(la, date(2020, 4, 1), date(2021, 3, 31), people=people // 2, seed=seed)
+        clients.append(full.rows)
         quarters = parse_year("2020/21").quarters()[: 4 if la == "503" else 2]
         for n, end in enumerate(quarters, start=1):
             path = folder / f"synthetic-{la}-2020-21-Q{n}.csv"
@@ -133,11 +135,26 @@ def _demo_store(folder: Path, people: int) -> None:
             with err.status(f"Submitting {path.name}…"):
                 o = submit(store, path, la, "2020/21", by="demo")
             out.print(f"{path.name}: [bold]{o.kind}:[/] {o.message}", highlight=False)
+    _demo_register(folder, clients)
     ex = export_dataset(store, "2020/21", folder / "dataset-2020-21.parquet", by="demo")
     out.print(f"Consolidated dataset: [bold]{ex.path}[/] ({ex.rows:,} events from "
               f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "
               f"{folder / 'store'}[/]", highlight=False)
     _demo_derive(folder, store)
+
+
+def _demo_register(folder: Path, rows: list[Any]) -> None:
+    """A synthetic demographic register holding the store's people (for NHS number tracing)."""
+    import polars as pl
+
+    from cld.synth.register import clients_of, make, write_register
+
+    people = pl.concat([clients_of(r) for r in rows]).unique("nhs_number", maintain_order=True)
+    with err.status("Making a synthetic demographic register…"):
+        reg = make(records=people.height * 10, seed=1, clients=people).register
+    write_register(reg, str(folder / "register.csv"))
+    out.print(f"Demographic register for tracing: [bold]{folder / 'register.csv'}[/] "
+              f"({reg.height:,} records, synthetic)", highlight=False)
 
 
 def _demo_derive(folder: Path, store: Any) -> None:

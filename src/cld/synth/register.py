@@ -70,17 +70,40 @@ def _people(rng: np.random.Generator, n: int, pools, outward: list[str]) -> pl.D
     })
 
 
+def clients_of(rows: pl.DataFrame) -> pl.DataFrame:
+    """The distinct people of a synthetic submission (`SynthResult.rows`), as `make` takes
+    them for `clients`."""
+    return rows.filter(pl.col("NHS Number").str.contains(r"^[0-9]{10}$")).select(
+        pl.col("NHS Number").alias("nhs_number"), pl.col("Last Name").alias("family_name"),
+        pl.col("First Name").alias("given_name"),
+        pl.col("Gender").replace_strict({"Male": "1", "Female": "2"}, default="0")
+        .alias("gender"),
+        pl.col("Date of Birth").str.to_date("%d/%m/%Y", strict=False).alias("date_of_birth"),
+        pl.col("Postcode").alias("postcode"),
+    ).unique("nhs_number", keep="first", maintain_order=True)
+
+
 def make(persons: int = 2000, records: int = 20000, seed: int = 0,
-         la_code: str = "503") -> SynthRegister:
+         la_code: str = "503", clients: pl.DataFrame | None = None) -> SynthRegister:
+    """`clients` (columns as `clients_of` gives): use these people as the clients instead of
+    drawing `persons` new ones (their NHS numbers must be valid and distinct)."""
+    if clients is not None:
+        persons = clients.height
     if records < persons * 1.3:
         raise ValueError("records must be at least 1.3 times persons (room for distractors)")
     rng = np.random.default_rng([seed, 7])
     pools = name_pools(seed)
     outward = outward_codes(la_code)
     n_sup = int(persons * SHARES["superseded"]) + 1
-    numbers = nhs_numbers(rng, records + n_sup).astype(str)
+    numbers = nhs_numbers(rng, records + n_sup + (persons if clients is not None else 0)
+                          ).astype(str)
+    if clients is not None:  # distractors never get a client's number
+        numbers = numbers[~np.isin(numbers, clients["nhs_number"].to_numpy())]
     people = _people(rng, records, pools, outward)
     people = people.with_columns(pl.Series("nhs_number", numbers[:records]))
+    if clients is not None:
+        people = pl.concat([clients.select(people.columns), people.slice(persons)])
+    numbers = numbers[records:]
     # defects for the first `persons` records (the clients)
     kinds = np.array(["clean"] * persons, dtype=object)
     order = rng.permutation(persons)
@@ -118,7 +141,7 @@ def make(persons: int = 2000, records: int = 20000, seed: int = 0,
         pl.Series("person_id", [f"P{i:07d}" for i in range(persons)]),
         pl.Series("defect", kinds.astype(str)))
     true_nhs = la["nhs_number"]
-    reg, la = _defects(reg, la, rng, pools, outward, numbers[records:])
+    reg, la = _defects(reg, la, rng, pools, outward, numbers)
     truth = la.select("person_id", pl.when(pl.col("defect") != "absent").then(true_nhs)
                       .alias("nhs_number"), "defect")
     requests = la.select(
