@@ -60,6 +60,8 @@ def trace(con: BaseBackend, requests: ir.Table, register: ir.Table,
         for (name,) in raw.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
                                    f"AND table_name LIKE '{p}%'").fetchall():
             raw.execute(f"DROP TABLE IF EXISTS {name}")
-    stats["blocking_comparisons"] = pairs
+    stats["blocking_comparisons"] = sum(pairs)
+    stats["blocking_comparisons_per_rule"] = dict(zip(cfg.probabilistic.blocking_rules, pairs,
+                                                      strict=True))
     stats["config_version"] = cfg.version
     return Traced(results.cast(RESULT_SCHEMA), review.cast(REVIEW_SCHEMA), stats)

@@ -74,9 +74,10 @@ def settings(cfg: Probabilistic) -> dict[str, Any]:
             "retain_intermediate_calculation_columns": True}
 
 
-def score(raw: Any, p: str, cfg: Probabilistic) -> int:
+def score(raw: Any, p: str, cfg: Probabilistic) -> list[int]:
     """Score the undecided requests; add their outcomes to `{p}_done` and ambiguous ones'
-    candidates to `{p}_review_prob`. Returns the number of pairs the blocking rules make."""
+    candidates to `{p}_review_prob`. Returns the pairs each blocking rule adds (counted
+    before scoring, each rule's pairs not already made by an earlier one)."""
     cols = ", ".join(COLUMNS[1:])
     raw.execute(f"""CREATE OR REPLACE TEMP TABLE {p}_lq AS
         SELECT 'q' || rid AS unique_id, {cols.replace('prev_fam', '[]::VARCHAR[] AS prev_fam')
@@ -88,7 +89,7 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> int:
                 "candidate VARCHAR, weight DOUBLE)")
     left = raw.execute(f"SELECT count(*) FROM {p}_lq").fetchone()[0]
     if not left:
-        return 0
+        return [0] * len(cfg.blocking_rules)
     from splink import DuckDBAPI, Linker
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
@@ -101,14 +102,17 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> int:
         dfs, blocking_rules=[{"blocking_rule": r, "sql_dialect": "duckdb"}
                              for r in cfg.blocking_rules],
         link_type="link_only", record_sample_proportion=1.0)
-    pairs = int(counts[-1]["cumulative_comparison_count"]) if counts else 0
+    per_rule = [int(c["marginal_comparison_count"]) for c in counts]
+    pairs = sum(per_rule)
     if pairs > cfg.max_comparisons:
         raise TooManyComparisons(
             f"The blocking rules would score {pairs:,} pairs, more than the "
             f"{cfg.max_comparisons:,} the tracing configuration allows.",
             hint="Tighten the blocking rules or trace "
             "in smaller batches.")
-    linker = Linker(dfs, settings(cfg), log_level=logging.WARNING)
+    # log_level=None: Splink adds no handler of its own; its logger stays at WARNING (its
+    # INFO and debug messages may quote SQL and values)
+    linker = Linker(dfs, settings(cfg), log_level=None)
     pred = linker.inference.predict(threshold_match_weight=cfg.threshold - cfg.margin)
     raw.execute(f"""CREATE OR REPLACE TEMP TABLE {p}_pairs AS
         SELECT CAST(substr(q, 2) AS BIGINT) AS rid, nhs, match_weight AS w,
@@ -138,4 +142,4 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> int:
             AND d.note LIKE 'two or more%'
         WHERE r.w >= r.best - {m}""")
     api.delete_tables_created_by_splink_from_db()
-    return pairs
+    return per_rule
