@@ -39,10 +39,10 @@ class Probabilistic(_Strict):
     @model_validator(mode="after")
     def _levels(self) -> Probabilistic:
         if set(self.comparisons) != set(LEVELS):
-            raise ValueError(f"comparisons must be exactly {', '.join(LEVELS)}")
+            raise ValueError(f"comparisons: must be exactly {', '.join(LEVELS)}")
         for name, levels in self.comparisons.items():
             if tuple(levels) != LEVELS[name]:
-                raise ValueError(f"comparisons.{name} must have the levels "
+                raise ValueError(f"comparisons.{name}: must have the levels "
                                  f"{', '.join(LEVELS[name])} in that order")
             for level, (m, u) in levels.items():
                 if not (0 < m < 1 and 0 < u < 1):
@@ -67,5 +67,9 @@ def load_config(path: Path | str = DEFAULT) -> TracingConfig:
         return TracingConfig.model_validate(data)
     except ValidationError as exc:
         e = exc.errors()[0]
-        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
-        raise TracingConfigError(f"{path}: key {key}: {e['msg']}.") from None
+        key = ".".join(str(p) for p in e["loc"])
+        msg = e["msg"].removeprefix("Value error, ")
+        if msg.startswith("comparisons"):  # a model check: the message names the key
+            sub, _, msg = msg.partition(": ")
+            key = f"{key}.{sub}" if key else sub
+        raise TracingConfigError(f"{path}: key {key or '(top level)'}: {msg}.") from None
