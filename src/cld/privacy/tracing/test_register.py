@@ -57,3 +57,17 @@ def test_missing_column_and_orphan_successor(tmp_path):
 def test_not_a_file(tmp_path):
     with pytest.raises(RegisterError, match="no such register file"):
         read_register(connect(), tmp_path / "nope.csv")
+
+
+def test_parquet_by_header_name_in_any_order(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    values = dict(zip(COLUMNS, GOOD.split(","), strict=True))
+    names = list(reversed(COLUMNS)) + ["extra"]
+    table = pa.table({c: [values.get(c, "x") or None] for c in names})
+    pq.write_table(table, tmp_path / "register.parquet")
+    row = read_register(connect(), tmp_path / "register.parquet").to_pyarrow().to_pylist()[0]
+    assert (row["nhs_number"], row["family_name"], row["sensitive"]) == ("9434765919", "Smith",
+                                                                         True)
+    assert row["date_of_birth"].isoformat() == "1950-03-04"
