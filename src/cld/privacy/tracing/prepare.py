@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cld.privacy.tracing import normalise as n
+from cld.privacy.tracing.register import RegisterError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -53,6 +54,11 @@ def prepare(con: BaseBackend, p: str, requests: ir.Table, register: ir.Table) ->
             {n.postcode_list('previous_postcodes')} AS prev_pc,
             {_columns('family_name', 'given_name')}
         FROM {p}_in_r)""")
+    dup = raw.execute(f"SELECT count(*) FROM (SELECT nhs FROM {p}_r GROUP BY nhs "
+                      "HAVING count(*) > 1)").fetchone()[0]
+    if dup:  # read_register refuses these; a register built another way may not have
+        raise RegisterError(f"The register has {dup:,} NHS numbers on more than one record "
+                            "(one record per number).")
     raw.execute(f"""CREATE OR REPLACE TEMP TABLE {p}_cur AS
         WITH RECURSIVE ch(nhs, cur, depth) AS (
             SELECT nhs, coalesce(superseded_by, nhs), 0 FROM {p}_r
