@@ -58,7 +58,7 @@ def trace(con: BaseBackend, requests: ir.Table, register: ir.Table,
         results, review, stats = outcome(raw, p)
     finally:
         for (name,) in raw.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
-                                   f"AND table_name LIKE '{p}%'").fetchall():
+                                   f"AND starts_with(table_name, '{p}_')").fetchall():
             raw.execute(f"DROP TABLE IF EXISTS {name}")
     stats["blocking_comparisons"] = sum(pairs)
     stats["blocking_comparisons_per_rule"] = dict(zip(cfg.probabilistic.blocking_rules, pairs,

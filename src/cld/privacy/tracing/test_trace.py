@@ -123,3 +123,14 @@ def test_stats_count_types_and_actions():
                  (None, "Bob", "Jones", "Male", D2, "M1 1AA"))
     assert out.stats["match_type"] == {1: 1, 3: 1}
     assert out.stats["action"] == {"added": 1, "confirmed": 1}
+
+
+def test_no_requests_and_leaves_no_tables():
+    con = connect()
+    empty = ibis.memtable(pa.table({f.name: pa.array([], f.type) for f in REQUEST_SCHEMA}))
+    out = trace(con, empty, register())
+    assert out.results.num_rows == 0 and out.results.schema.equals(RESULT_SCHEMA)
+    assert out.stats["blocking_comparisons"] == 0
+    left = con.con.execute("SELECT count(*) FROM duckdb_tables() WHERE "
+                           "starts_with(table_name, '_cld_trace')").fetchone()
+    assert left == (0,)
