@@ -134,3 +134,11 @@ def test_no_requests_and_leaves_no_tables():
     left = con.con.execute("SELECT count(*) FROM duckdb_tables() WHERE "
                            "starts_with(table_name, '_cld_trace')").fetchone()
     assert left == (0,)
+
+
+def test_blank_demographics_are_not_traced():
+    rows, _ = run((None, None, None, None, None, None),
+                  ("9000000009", None, None, None, None, None),  # valid number, no DOB
+                  (None, "  ", "Smith", "Female", D1, "JUNK"))
+    assert [(r["traced_nhs_number"], r["action"]) for r in rows] == [
+        (None, "not traced"), (None, "unconfirmed"), (None, "not traced")]
