@@ -126,7 +126,7 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> list[int]:
               WHERE mw_given > {_other_weight(cfg, 'given')} + 1e-9)""")
     t, m = cfg.threshold, cfg.margin
     raw.execute(f"""CREATE OR REPLACE TEMP TABLE {p}_ranked AS
-        SELECT *, count(*) FILTER (WHERE w >= best - {m}) OVER (PARTITION BY rid) AS close
+        SELECT *, count(*) FILTER (WHERE w > best - {m}) OVER (PARTITION BY rid) AS close
         FROM (SELECT *, max(w) OVER (PARTITION BY rid) AS best FROM {p}_pairs)""")
     raw.execute(f"""INSERT INTO {p}_done
         SELECT rid, CASE WHEN close = 1 THEN nhs END, CASE WHEN close = 1 THEN 4 ELSE 0 END,
@@ -140,6 +140,6 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> list[int]:
         SELECT r.rid, 'algorithmic', r.nhs, r.w FROM {p}_ranked r
         JOIN {p}_done d ON d.rid = r.rid AND d.status = 'ambiguous' AND d.match_type = 0
             AND d.note LIKE 'two or more%'
-        WHERE r.w >= r.best - {m}""")
+        WHERE r.w > r.best - {m}""")
     api.delete_tables_created_by_splink_from_db()
     return per_rule
