@@ -58,3 +58,21 @@ def test_absent_clients_are_not_given_someone_elses_number(measured):
 def test_blocking_comparisons_recorded(measured):
     _, out = measured
     assert 0 < out.stats["blocking_comparisons"] < 10_000
+
+
+def test_em_training_keeps_the_floors():
+    from cld.privacy.tracing import load_config
+
+    cfg = load_config()
+    em = cfg.model_copy(update={"probabilistic": cfg.probabilistic.model_copy(
+        update={"training": "em"})})
+    s = make(1000, 10000, seed=12)
+    out = trace(connect(), ibis.memtable(s.requests.to_arrow()),
+                ibis.memtable(s.register.to_arrow()), config=em)
+    res = pl.from_arrow(out.results).with_row_index().join(s.truth.with_row_index(),
+                                                            on="index")
+    traced = res.filter(pl.col("traced_nhs_number").is_not_null())
+    correct = (traced["traced_nhs_number"] == traced["nhs_number"]).fill_null(False).sum()
+    assert correct / traced.height >= PRECISION_FLOOR
+    assert correct / res["nhs_number"].is_not_null().sum() >= RECALL_FLOOR
+    assert out.stats["match_type"].get(4, 0) > 50  # the algorithmic step did run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -29,6 +30,8 @@ MU = tuple[float, float]
 
 
 class Probabilistic(_Strict):
+    training: Literal["fixed", "em"] = "fixed"
+    em_blocking_rules: tuple[str, ...] = ()
     threshold: float
     margin: float = Field(ge=0)
     prior: float = Field(gt=0, lt=1)
@@ -38,6 +41,8 @@ class Probabilistic(_Strict):
 
     @model_validator(mode="after")
     def _levels(self) -> Probabilistic:
+        if self.training == "em" and not self.em_blocking_rules:
+            raise ValueError("em_blocking_rules: EM training needs at least one rule")
         if set(self.comparisons) != set(LEVELS):
             raise ValueError(f"comparisons: must be exactly {', '.join(LEVELS)}")
         for name, levels in self.comparisons.items():
@@ -69,7 +74,7 @@ def load_config(path: Path | str = DEFAULT) -> TracingConfig:
         e = exc.errors()[0]
         key = ".".join(str(p) for p in e["loc"])
         msg = e["msg"].removeprefix("Value error, ")
-        if msg.startswith("comparisons"):  # a model check: the message names the key
+        if msg.startswith(("comparisons", "em_")):  # a model check: the message names the key
             sub, _, msg = msg.partition(": ")
             key = f"{key}.{sub}" if key else sub
         raise TracingConfigError(f"{path}: key {key or '(top level)'}: {msg}.") from None

@@ -113,6 +113,16 @@ def score(raw: Any, p: str, cfg: Probabilistic) -> list[int]:
     # log_level=None: Splink adds no handler of its own; its logger stays at WARNING (its
     # INFO and debug messages may quote SQL and values)
     linker = Linker(dfs, settings(cfg), log_level=None)
+    if cfg.training == "em":  # u by random sampling, then m by EM on each rule's pairs
+        quiet = logging.getLogger("splink")
+        quiet.setLevel(logging.ERROR)  # "level not observed" for each level a batch lacks
+        try:
+            linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+            for rule in cfg.em_blocking_rules:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, record_sample_proportion=1.0)
+        finally:
+            quiet.setLevel(logging.WARNING)
     pred = linker.inference.predict(threshold_match_weight=cfg.threshold - cfg.margin)
     raw.execute(f"""CREATE OR REPLACE TEMP TABLE {p}_pairs AS
         SELECT CAST(substr(q, 2) AS BIGINT) AS rid, nhs, match_weight AS w,
