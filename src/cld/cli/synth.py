@@ -124,8 +124,10 @@ def _demo_store(folder: Path, people: int) -> None:
     shutil.rmtree(folder / "store", ignore_errors=True)  # the demo's own store, made afresh
     store = Store.open(folder / "store")
     out.rule("The submissions store")
+    clients = []
     for la, seed in (("503", 1), ("318", 2)):
         full = generate(la, date(2020, 4, 1), date(2021, 3, 31), people=people // 2, seed=seed)
+        clients.append(full.rows)
         quarters = parse_year("2020/21").quarters()[: 4 if la == "503" else 2]
         for n, end in enumerate(quarters, start=1):
             path = folder / f"synthetic-{la}-2020-21-Q{n}.csv"
@@ -133,11 +135,26 @@ def _demo_store(folder: Path, people: int) -> None:
             with err.status(f"Submitting {path.name}…"):
                 o = submit(store, path, la, "2020/21", by="demo")
             out.print(f"{path.name}: [bold]{o.kind}:[/] {o.message}", highlight=False)
+    _demo_register(folder, clients)
     ex = export_dataset(store, "2020/21", folder / "dataset-2020-21.parquet", by="demo")
     out.print(f"Consolidated dataset: [bold]{ex.path}[/] ({ex.rows:,} events from "
               f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "
               f"{folder / 'store'}[/]", highlight=False)
     _demo_derive(folder, store)
+
+
+def _demo_register(folder: Path, rows: list[Any]) -> None:
+    """A synthetic demographic register holding the store's people (for NHS number tracing)."""
+    import polars as pl
+
+    from cld.synth.register import clients_of, make, write_register
+
+    people = pl.concat([clients_of(r) for r in rows]).unique("nhs_number", maintain_order=True)
+    with err.status("Making a synthetic demographic register…"):
+        reg = make(records=people.height * 10, seed=1, clients=people).register
+    write_register(reg, str(folder / "register.csv"))
+    out.print(f"Demographic register for tracing: [bold]{folder / 'register.csv'}[/] "
+              f"({reg.height:,} records, synthetic)", highlight=False)
 
 
 def _demo_derive(folder: Path, store: Any) -> None:
@@ -169,3 +186,31 @@ def _demo_derive(folder: Path, store: Any) -> None:
               f"manifest.json; population: {manifest.data['population']}). Try: [bold]cld "
               f"derive --year 2020/21 --store {folder / 'store'} --compare nhse-2023 -o "
               f"{folder / 'compared'}[/]", highlight=False)
+
+
+@app.command("synth-register")
+def synth_register(
+    persons: Annotated[int, typer.Option(min=1, help="LA clients to trace.")] = 2000,
+    records: Annotated[int, typer.Option(min=2, help="Register records (clients' and "
+                                         "distractors').")] = 20000,
+    seed: Annotated[int, typer.Option()] = 0,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Register CSV.")]
+    = Path("register.csv"),
+    requests: Annotated[Path, typer.Option(help="The LA's side (trace requests) CSV.")]
+    = Path("register-requests.csv"),
+    truth: Annotated[Path, typer.Option(help="Known truth CSV (for testing only).")]
+    = Path("register-truth.csv"),
+) -> None:
+    """Write a synthetic demographic register, trace requests with known defects, and the
+    truth (no real person's data)."""
+    from cld.synth.register import make, write_register
+
+    if records < persons * 1.3:
+        raise fail("--records must be at least 1.3 times --persons (room for distractors)")
+    s = make(persons, records, seed=seed)
+    write_register(s.register, str(output))
+    s.requests.with_columns(
+        s.requests["date_of_birth"].dt.strftime("%d/%m/%Y")).write_csv(requests)
+    s.truth.write_csv(truth)
+    out.print(f"Synthetic register written: [bold]{output}[/] ({s.register.height:,} records); "
+              f"requests [bold]{requests}[/], truth [bold]{truth}[/]", highlight=False)
