@@ -22,6 +22,9 @@ from cld.cli import derive  # noqa: F401
 # isort: split
 from cld.cli import explain, profiles  # noqa: F401
 
+# isort: split
+from cld.cli import extract  # noqa: F401
+
 __all__ = ["app", "main"]
 
 

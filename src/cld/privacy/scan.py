@@ -1,8 +1,9 @@
 """The identifier scanner: does an extract hold anything that identifies a person?
 
 It reads VALUES, not column names, of every Parquet and CSV file in a folder:
-- by pattern: an NHS number (10 digits, with or without spaces as 3-3-4, passing modulus 11)
-  and a full UK postcode, anywhere in a cell (between non-alphanumeric characters);
+- by pattern: an NHS number (10 digits, with or without spaces as 3-3-4, passing modulus 11;
+  not joined to other letters, digits or hyphens, as in a CQC id "1-1234567890") and a full
+  UK postcode, anywhere in a cell (between non-alphanumeric characters);
 - by value, against the source dataset's identifiers (when given): NHS numbers (sent or
   traced), LA person ids, first and last names, full dates of birth (as 2001-02-03 or
   03/02/2001) and postcodes, with spaces and case ignored. Names that are also a defined-list
@@ -21,7 +22,8 @@ from typing import Any
 from cld.privacy.tokens import as_view, nhs_normal_sql, raw_duckdb
 
 MAX_PER_COLUMN = 5
-NHS_RE = r"(?:^|[^0-9A-Za-z])([0-9]{3} ?[0-9]{3} ?[0-9]{4})(?:$|[^0-9A-Za-z])"
+# a hyphen joins: "1-1234567890" is a CQC location id, not an NHS number
+NHS_RE = r"(?:^|[^0-9A-Za-z-])([0-9]{3} ?[0-9]{3} ?[0-9]{4})(?:$|[^0-9A-Za-z-])"
 POSTCODE_RE = r"(^|[^A-Z0-9])[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}($|[^A-Z0-9])"
 
 
@@ -103,26 +105,34 @@ def scan_file(raw: Any, path: Path, ids: str | None) -> list[Finding]:
             if r[0] != "cld_row" and r[0] != "file_row_number"]
     if not cols:
         return []
-    cells = " UNION ALL ".join(
-        f"SELECT {_lit(c)} AS col, cld_row AS r, CAST({_q(c)} AS VARCHAR) AS v "
-        f"FROM {rel} WHERE {_q(c)} IS NOT NULL" for c in cols)
+    casts = ", ".join(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}" for c in cols)
+    cells = "cld_cells"
+    raw.execute(f"CREATE OR REPLACE TEMP TABLE {cells} AS SELECT cld_row AS r, col, v FROM "
+                f"(SELECT cld_row, {casts} FROM {rel}) "
+                f"UNPIVOT (v FOR col IN ({', '.join(_q(c) for c in cols)}))")
     nhs = nhs_normal_sql("m")
     checks = [
         f"SELECT col, r, 'nhs_number' AS kind FROM (SELECT col, r, "
-        f"unnest(regexp_extract_all(v, {_lit(NHS_RE)}, 1)) AS m FROM cells) "
+        f"unnest(regexp_extract_all(v, {_lit(NHS_RE)}, 1)) AS m FROM {cells} "
+        f"WHERE regexp_matches(v, '[0-9]{{3}} ?[0-9]{{3}} ?[0-9]{{4}}')) "
         f"WHERE ({nhs}) IS NOT NULL",
-        f"SELECT col, r, 'postcode' FROM cells WHERE regexp_matches(upper(v), "
+        f"SELECT col, r, 'postcode' FROM {cells} WHERE regexp_matches(upper(v), "
         f"{_lit(POSTCODE_RE)})",
     ]
     if ids:
-        checks.append(
-            f"SELECT col, r, i.kind FROM cells JOIN {ids} i ON i.norm = upper(trim(v)) "
-            f"OR (i.kind <> 'name' AND i.norm = upper(regexp_replace(v, '\\s', '', 'g')))")
-    sql = (f"WITH cells AS ({cells}), hits AS ({' UNION ALL '.join(checks)}), "
+        checks += [
+            f"SELECT col, r, i.kind FROM {cells} JOIN {ids} i ON i.norm = upper(trim(v))",
+            f"SELECT col, r, i.kind FROM {cells} JOIN {ids} i "
+            f"ON i.norm = upper(regexp_replace(v, '\\s', '', 'g')) AND i.kind <> 'name'"]
+    sql = (f"WITH hits AS ({' UNION ALL '.join(checks)}), "
            f"ranked AS (SELECT DISTINCT col, r, kind FROM hits), "
            f"numbered AS (SELECT *, row_number() OVER (PARTITION BY col, kind ORDER BY r) AS n "
            f"FROM ranked) SELECT col, r, kind FROM numbered WHERE n <= {MAX_PER_COLUMN}")
-    return [Finding(path.name, c, int(r), k) for c, r, k in raw.execute(sql).fetchall()]
+    try:
+        rows = raw.execute(sql).fetchall()
+    finally:
+        raw.execute(f"DROP TABLE IF EXISTS {cells}")
+    return [Finding(path.name, c, int(r), k) for c, r, k in rows]
 
 
 def scan_dir(folder: Path, con: Any = None, source: Any = None) -> list[Finding]:
