@@ -61,5 +61,6 @@ def load_lookup(path: Path = DEFAULT) -> Lookup:
         raise LookupError_(f"{path.name}: cannot be read ({exc})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise LookupError_(f"{path.name}: {where}: {first['msg']}") from None
+        msg = first["msg"].removeprefix("Value error, ")
+        where = ".".join(str(p) for p in first["loc"])
+        raise LookupError_(f"{path.name}: {where + ': ' if where else ''}{msg}") from None

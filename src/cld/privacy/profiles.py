@@ -149,8 +149,9 @@ def load_profile_file(path: Path) -> Profile:
         prof = Profile.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ProfileError(f"{path.name}: {where}: {first['msg']}") from None
+        msg = first["msg"].removeprefix("Value error, ")
+        where = ".".join(str(p) for p in first["loc"])
+        raise ProfileError(f"{path.name}: {where + ': ' if where else ''}{msg}") from None
     if prof.name != path.stem:
         raise ProfileError(f"{path.name}: name: {prof.name!r} differs from the file's name")
     return prof
