@@ -46,7 +46,8 @@ that is not identifiable cannot keep an identifier in clear.
 
 ```bash
 cld keys new --out ~/cld-keys/pseudo.key        # a key file, mode 0600, outside the store
-cld extract --profile icb --recipient QSYN1 --year 2020/21 --key-file ~/cld-keys/pseudo.key -o out/icb-QSYN1
+cld extract --profile icb --recipient QSYN1 --year 2020/21 \\
+    --key-file ~/cld-keys/pseudo.key -o out/icb-QSYN1
 cld scan out/icb-QSYN1 --year 2020/21           # look for identifiers by value
 ```
 

@@ -127,7 +127,8 @@ def _aggregate_sql(profile: Profile, v: str) -> str:
                 f"ELSE CAST(round({n} / {agg.round_to}) * {agg.round_to} AS BIGINT) END")
 
     return (f"SELECT {by}, {hide('people')} AS people, {hide('events')} AS events FROM ("
-            f"SELECT {by}, count(DISTINCT la_code || chr(31) || person_id) AS people, count(*) AS events "
+            f"SELECT {by}, count(DISTINCT la_code || chr(31) || person_id) AS people, "
+            f"count(*) AS events "
             f"FROM {v} GROUP BY {by}) ORDER BY {by}")
 
 
@@ -184,7 +185,8 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
         stage.mkdir(parents=True)
         with as_view(con, chosen) as v:
             if profile.level == "aggregate":
-                select, fields = _aggregate_sql(profile, v), []
+                select = _aggregate_sql(profile, v)
+                fields: list[dict[str, Any]] = []
                 rows = _write(raw, select, stage)
             else:
                 dkey = master.domain_key(domain) if master and domain else None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 import ibis
 import pytest
@@ -19,7 +20,7 @@ def _hmac(key: bytes, text: str) -> str:
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
-def _tok(values: list[str | None], kind: str, key: bytes = KEY,
+def _tok(values: Sequence[str | None], kind: str, key: bytes = KEY,
          la: list[str] | None = None) -> list[str | None]:
     t = ibis.memtable({"la_code": la or ["503"] * len(values), "v": values},
                       schema={"la_code": "string", "v": "string"})

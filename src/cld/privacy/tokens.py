@@ -102,4 +102,5 @@ def tokenise(con: Any, t: Any, columns: dict[str, tuple[str, str]], key: bytes) 
     with as_view(con, t) as view, key_table(raw, key) as k:
         extra = ", ".join(f"{token_sql(kind, f'{view}.{src}', k, f'{view}.la_code')} "
                           f"AS {out}" for out, (kind, src) in columns.items())
-        return raw.execute(f"SELECT {view}.*, {extra} FROM {view} CROSS JOIN {k}").fetch_arrow_table()
+        sql = f"SELECT {view}.*, {extra} FROM {view} CROSS JOIN {k}"
+        return raw.execute(sql).fetch_arrow_table()
