@@ -37,11 +37,11 @@ def _digit(v: str, i: int) -> str:
 
 def nhs_normal_sql(value: str) -> str:
     """SQL: the 10-digit NHS number of `value` (varchar), or NULL when invalid/sentinel."""
-    v = f"regexp_replace(CAST({value} AS VARCHAR), '\\s', '', 'g')"
+    v = f"replace(CAST({value} AS VARCHAR), ' ', '')"
     total = " + ".join(f"{_digit(v, i)} * {11 - i}" for i in range(1, 10))
     check = f"(11 - (({total}) % 11))"
     ok = (f"regexp_full_match({v}, '[0-9]{{10}}') "
-          f"AND NOT regexp_full_match({v}, '(0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)') "
+          f"AND {v} <> repeat(left({v}, 1), 10) "
           f"AND {check} <> 10 AND ({check} % 11) = {_digit(v, 10)}")
     return f"CASE WHEN {ok} THEN {v} END"
 
