@@ -179,8 +179,8 @@ def test_scanner_fails_closed(store: Store, keys: KeyRing, tmp_path: Path,
     real = extract_mod._columns
 
     def leaky(profile: Any, v: str, k: str | None) -> Any:
-        items, fields = real(profile, v, k)
-        return items + [f"{v}.last_name AS remark"], fields
+        items, fields, joins = real(profile, v, k)
+        return items + [f"{v}.last_name AS remark"], fields, joins
 
     monkeypatch.setattr(extract_mod, "_columns", leaky)
     before = AuditEvent.objects.using(store.alias).count()
@@ -188,3 +188,16 @@ def test_scanner_fails_closed(store: Store, keys: KeyRing, tmp_path: Path,
         make_extract(store, "research", "ASCRU", YEAR, tmp_path / "x", keys=keys)
     assert [p.name for p in tmp_path.iterdir()] == ["keys"]
     assert AuditEvent.objects.using(store.alias).count() == before
+
+
+def test_not_audited_not_released(store: Store, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from cld.store import audit
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audit, "append", broken)
+    with pytest.raises(OSError):
+        make_extract(store, "la-own", "503", YEAR, tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []

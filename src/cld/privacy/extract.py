@@ -5,7 +5,7 @@ recipient, purpose, agreement, every field with its treatment, rows, checksums, 
 and key_id, never the key). It is built in a staging folder beside the destination and
 renamed into place only when complete; for a profile that is not identifiable the identifier
 scanner runs on it first and any finding stops it (fail closed). Every extract is recorded in
-the store's audit trail.
+the store's audit trail (if that fails, the folder is removed: not audited, not released).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from cld.privacy import commissioners
 from cld.privacy.keys import KeyRing, key_id
 from cld.privacy.profiles import TOKEN_KINDS, Profile, Treatment, dataset_columns, load_profile
 from cld.privacy.scan import Finding, scan_dir
-from cld.privacy.tokens import as_view, key_table, raw_duckdb, token_sql
+from cld.privacy.tokens import as_view, key_table, raw_duckdb, token_column
 
 FORMAT_VERSION = 1
 POSTCODE = "^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
@@ -81,10 +81,13 @@ def _rows(profile: Profile, t: ir.Table, recipient: str,
     return t
 
 
-def _columns(profile: Profile, v: str, k: str | None) -> tuple[list[str], list[dict[str, Any]]]:
-    """SQL select items over view `v` (keys table `k`) and the manifest's field records."""
+def _columns(profile: Profile, v: str, k: str | None
+             ) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """SQL select items over view `v` (keys table `k`), the manifest's field records, and
+    the joins that bring in tokens."""
     items: list[str] = []
     fields: list[dict[str, Any]] = []
+    joins: list[str] = []
     for col in dataset_columns():
         how = profile.fields.get(col)
         c = f"{v}.{col}"
@@ -96,7 +99,9 @@ def _columns(profile: Profile, v: str, k: str | None) -> tuple[list[str], list[d
             outs = [col]
         elif how == Treatment.tokenise:
             assert k is not None
-            items.append(f"{token_sql(TOKEN_KINDS[col], c, k, f'{v}.la_code')} AS {col}_token")
+            item, join = token_column(TOKEN_KINDS[col], v, col, k, f"{col}_token")
+            items.append(item)
+            joins += [join] if join else []
             outs = [f"{col}_token"]
         elif how == Treatment.birth_year_month:
             items += [f"year({c}) AS birth_year", f"month({c}) AS birth_month"]
@@ -114,7 +119,7 @@ def _columns(profile: Profile, v: str, k: str | None) -> tuple[list[str], list[d
             outs = ["postcode_district"]
         fields.append({"column": col, "treatment": how.value if how else "not named: dropped",
                        "released_as": outs})
-    return items, fields
+    return items, fields, joins
 
 
 def _aggregate_sql(profile: Profile, v: str) -> str:
@@ -191,13 +196,13 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
             else:
                 dkey = master.domain_key(domain) if master and domain else None
                 if dkey is None:
-                    items, fields = _columns(profile, v, None)
+                    items, fields, _ = _columns(profile, v, None)
                     rows = _write(raw, f"SELECT {', '.join(items)} FROM {v}", stage)
                 else:
                     with key_table(raw, dkey) as k:
-                        items, fields = _columns(profile, v, k)
+                        items, fields, joins = _columns(profile, v, k)
                         rows = _write(raw, f"SELECT {', '.join(items)} FROM {v} "
-                                           f"CROSS JOIN {k}", stage)
+                                           f"CROSS JOIN {k} {' '.join(joins)}", stage)
         findings: list[Finding] = []
         if profile.level != "identifiable":
             findings = scan_dir(stage, con, source)
@@ -224,6 +229,7 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
             "scan": "passed" if profile.level != "identifiable" else "not required",
             "files": files}
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        manifest_sha = _sha256(stage / "manifest.json")
         if out.exists():
             out.rmdir()
         stage.rename(out)
@@ -232,13 +238,18 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
         if isinstance(exc, OSError):
             raise ExtractError(f"cannot write the extract to {out} ({exc.strerror})") from None
         raise
-    with store.write_lock():
-        audit.append(store.alias, by or default_actor(), "extract", year=label,
-                     la_code=recipient if profile.rows == "own_la" else "",
-                     profile=profile.name, profile_version=profile.version,
-                     recipient=recipient, folder=out.name, rows=rows, files=files,
-                     token_domain=manifest["token_domain"], key_id=manifest["key_id"],
-                     submissions=[s.pk for s in subs])
+    try:  # not audited, not released
+        with store.write_lock():
+            audit.append(store.alias, by or default_actor(), "extract", year=label,
+                         la_code=recipient if profile.rows == "own_la" else "",
+                         profile=profile.name, profile_version=profile.version,
+                         recipient=recipient, folder=out.name, rows=rows, files=files,
+                         manifest_sha256=manifest_sha,
+                         token_domain=manifest["token_domain"], key_id=manifest["key_id"],
+                         submissions=[s.pk for s in subs])
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
     return Extract(out, rows, manifest)
 
 

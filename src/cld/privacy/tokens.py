@@ -104,3 +104,26 @@ def tokenise(con: Any, t: Any, columns: dict[str, tuple[str, str]], key: bytes) 
                           f"AS {out}" for out, (kind, src) in columns.items())
         sql = f"SELECT {view}.*, {extra} FROM {view} CROSS JOIN {k}"
         return raw.execute(sql).fetch_arrow_table()
+
+
+# Kinds whose values repeat on many rows (one person, many events): hashed once per distinct
+# value and joined back, which costs less than hashing every row.
+DISTINCT_KINDS = {"nhs", "person"}
+
+
+def token_column(kind: str, view: str, column: str, keys: str, name: str
+                 ) -> tuple[str, str]:
+    """(select item, join clause) giving `view`.`column`'s token as `name`."""
+    if kind not in DISTINCT_KINDS:
+        return f"{token_sql(kind, f'{view}.{column}', keys, f'{view}.la_code')} AS {name}", ""
+    d = f"cld_d_{name}"
+    if kind == "nhs":
+        inner = (f"SELECT u.c, {token_sql(kind, 'u.c', keys)} AS tok FROM "
+                 f"(SELECT DISTINCT {column} AS c FROM {view}) u CROSS JOIN {keys}")
+        on = f"{view}.{column} = {d}.c"
+    else:
+        inner = (f"SELECT u.l, u.c, {token_sql(kind, 'u.c', keys, 'u.l')} AS tok FROM "
+                 f"(SELECT DISTINCT la_code AS l, {column} AS c FROM {view}) u "
+                 f"CROSS JOIN {keys}")
+        on = f"{view}.la_code = {d}.l AND {view}.{column} = {d}.c"
+    return f"{d}.tok AS {name}", f"LEFT JOIN ({inner}) {d} ON {on}"
