@@ -58,8 +58,10 @@ def scan(
                                              "year's dataset in the store.")] = None,
     store: StoreOpt = None, database: DbOpt = None,
 ) -> None:
-    """Look for identifiers (NHS numbers, postcodes; with --year also names, dates of birth,
-    person ids of the source) in every Parquet and CSV file of a folder. Exit 1 if any."""
+    """Look for identifiers in an extract's Parquet and CSV files (exit 1 if any found).
+
+    NHS numbers and postcodes by pattern; with --year also the names, dates of birth,
+    postcodes, NHS numbers and person ids of that year's dataset, by value."""
     from cld.engines import connect
     from cld.privacy.extract import with_trace_columns
     from cld.privacy.scan import scan_dir
