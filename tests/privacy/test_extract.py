@@ -178,8 +178,8 @@ def test_scanner_fails_closed(store: Store, keys: KeyRing, tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     real = extract_mod._columns
 
-    def leaky(profile: Any, v: str, k: str | None) -> Any:
-        items, fields, joins = real(profile, v, k)
+    def leaky(profile: Any, v: str, k: str | None, lsoa: str | None = None) -> Any:
+        items, fields, joins = real(profile, v, k, lsoa)
         return items + [f"{v}.last_name AS remark"], fields, joins
 
     monkeypatch.setattr(extract_mod, "_columns", leaky)
@@ -201,3 +201,25 @@ def test_not_audited_not_released(store: Store, tmp_path: Path,
     with pytest.raises(OSError):
         make_extract(store, "la-own", "503", YEAR, tmp_path / "x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_lsoa_from_a_lookup_file(store: Store, keys: KeyRing, tmp_path: Path) -> None:
+    src = source(store).to_pylist()
+    people = sorted({r["postcode"] for r in src if r["la_code"] == "503"})[:2]
+    lookup = tmp_path / "lsoa.csv"
+    lookup.write_text("postcode,lsoa\n" + f"{people[0].lower()},E01000001\n"
+                      + f"{people[1].replace(' ', '')},E01000002\n")
+    ex = make_extract(store, "national", "NHSE", YEAR, tmp_path / "x", keys=keys,
+                      lsoa_lookup=lookup)
+    got = rows(ex.path)
+    want = {people[0]: "E01000001", people[1]: "E01000002"}
+    expected = sorted((r["postcode"].split()[0], want.get(r["postcode"], "")) for r in src)
+    assert sorted((r["postcode_district"], r["lsoa"] or "") for r in got) == expected
+    assert sum(r["lsoa"] is not None for r in got) == sum(r["postcode"] in want for r in src)
+    assert ex.manifest["lsoa_lookup"]["file"] == "lsoa.csv"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("pc,area\nAB1 2CD,E1\n")
+    with pytest.raises(ExtractError, match="bad.csv: needs columns postcode and lsoa"):
+        make_extract(store, "national", "NHSE", YEAR, tmp_path / "y", keys=keys,
+                     lsoa_lookup=bad)
+    assert not (tmp_path / "y").exists()

@@ -30,6 +30,9 @@ def extract(
     as_of: Annotated[str | None, typer.Option(help="dd/mm/yyyy: the data that counted at "
                                               "the end of that day (default: now).")] = None,
     key_file: KeyOpt = None,
+    lsoa_lookup: Annotated[Path | None, typer.Option(
+        help="CSV of postcode and lsoa: adds an lsoa column where the outward code is "
+             "released.")] = None,
     store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None,
 ) -> None:
     """Write a recipient's extract (Parquet, CSV, manifest.json) under a dissemination profile."""
@@ -43,7 +46,7 @@ def extract(
     st = _open(store, database)
     with err.status("Making the extract…"):
         ex = make_extract(st, profile, recipient, _year_label(year), output, as_of=when,
-                          keys=keys, by=by)
+                          keys=keys, by=by, lsoa_lookup=lsoa_lookup)
     kid = ex.manifest["key_id"]
     out.print(f"Extract written: [bold]{plain(str(ex.path))}[/] ({ex.rows:,} rows, profile "
               f"{prof.name} v{prof.version} for {plain(recipient)}"

@@ -18,7 +18,8 @@ WHAT = {
     Treatment.birth_year_month: "generalised: `birth_year`, `birth_month`",
     Treatment.birth_year: "generalised: `birth_year`",
     Treatment.year_month: "generalised: `{col}_month` (YYYY-MM)",
-    Treatment.outward_code: "generalised: `postcode_district` (outward code)",
+    Treatment.outward_code: "generalised: `postcode_district` (outward code); also `lsoa` when "
+                            "an LSOA lookup file is given",
 }
 ROWS = {
     "all": "every LA's events (the combined dataset)",
@@ -105,8 +106,10 @@ different people. Each kind has its own prefix (`nhs:`, `person:`, `event:`).
 - **Small cells**: the benchmark profile releases no row-level field; counts of 1-7 are
   hidden and others rounded to the nearest 5. Further secondary suppression of published
   tables is the disclosure-control step of the benchmark report, not this one.
-- Not covered here: LSOA from postcode (needs a postcode lookup file not shipped), and
-  residence-based selection for an ICB (the Direction speaks of the board's patients).
+- LSOA: `cld extract --lsoa-lookup FILE` (a CSV with columns `postcode` and `lsoa`, e.g. from
+  the ONS postcode directory; none is shipped) adds an `lsoa` column where a profile releases
+  the outward code. Not covered: residence-based selection for an ICB (the Direction speaks
+  of the board's patients).
 
 ## The profiles
 """

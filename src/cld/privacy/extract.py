@@ -81,10 +81,10 @@ def _rows(profile: Profile, t: ir.Table, recipient: str,
     return t
 
 
-def _columns(profile: Profile, v: str, k: str | None
+def _columns(profile: Profile, v: str, k: str | None, lsoa: str | None = None
              ) -> tuple[list[str], list[dict[str, Any]], list[str]]:
-    """SQL select items over view `v` (keys table `k`), the manifest's field records, and
-    the joins that bring in tokens."""
+    """SQL select items over view `v` (keys table `k`, LSOA table `lsoa`), the manifest's
+    field records, and the joins that bring in tokens and LSOAs."""
     items: list[str] = []
     fields: list[dict[str, Any]] = []
     joins: list[str] = []
@@ -117,9 +117,34 @@ def _columns(profile: Profile, v: str, k: str | None
             items.append(f"CASE WHEN regexp_full_match({p}, '{POSTCODE[1:-1]}') "
                          f"THEN left({p}, length({p}) - 3) END AS postcode_district")
             outs = ["postcode_district"]
+            if lsoa:
+                items.append(f"{lsoa}.lsoa AS lsoa")
+                joins.append(f"LEFT JOIN {lsoa} ON {p} = {lsoa}.pc")
+                outs.append("lsoa")
         fields.append({"column": col, "treatment": how.value if how else "not named: dropped",
                        "released_as": outs})
     return items, fields, joins
+
+
+def _lsoa_table(raw: Any, path: Path) -> str:
+    """The postcode -> LSOA lookup CSV (columns postcode, lsoa) as a temporary table."""
+    import duckdb
+
+    name = "cld_lsoa"
+    try:
+        cols = [r[0].lower() for r in raw.execute(
+            f"DESCRIBE SELECT * FROM read_csv({_lit(path)}, header = true, "
+            "all_varchar = true)").fetchall()]
+        if not {"postcode", "lsoa"} <= set(cols):
+            raise ExtractError(f"LSOA lookup {path.name}: needs columns postcode and lsoa "
+                               f"(has {', '.join(cols)})")
+        raw.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT "
+                    "upper(regexp_replace(postcode, '\\s', '', 'g')) AS pc, "
+                    "min(lsoa) AS lsoa FROM read_csv("
+                    f"{_lit(path)}, header = true, all_varchar = true) GROUP BY 1")
+    except (duckdb.Error, OSError):
+        raise ExtractError(f"LSOA lookup {path.name} cannot be read as CSV") from None
+    return name
 
 
 def _aggregate_sql(profile: Profile, v: str) -> str:
@@ -154,10 +179,12 @@ def _lit(path: Path) -> str:
 def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: Path, *,
                  as_of: date | datetime | None = None, keys: KeyRing | None = None,
                  by: str | None = None, con: Any = None,
-                 lookup: commissioners.Lookup | None = None) -> Extract:
+                 lookup: commissioners.Lookup | None = None,
+                 lsoa_lookup: Path | None = None) -> Extract:
     """Write the extract of `profile_name` for `recipient` to folder `out` (which must not
     exist). Raises ExtractError (nothing written) when refused or when the scanner finds an
-    identifier in a non-identifiable extract."""
+    identifier in a non-identifiable extract. `lsoa_lookup`, a CSV of postcode and lsoa,
+    adds an `lsoa` column where the profile releases the outward code."""
     from cld.engines import connect
     from cld.store import audit
     from cld.store.core import default_actor
@@ -195,12 +222,14 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
                 rows = _write(raw, select, stage)
             else:
                 dkey = master.domain_key(domain) if master and domain else None
+                lsoa = _lsoa_table(raw, lsoa_lookup) if lsoa_lookup else None
                 if dkey is None:
-                    items, fields, _ = _columns(profile, v, None)
-                    rows = _write(raw, f"SELECT {', '.join(items)} FROM {v}", stage)
+                    items, fields, joins = _columns(profile, v, None, lsoa)
+                    rows = _write(raw, f"SELECT {', '.join(items)} FROM {v} "
+                                       f"{' '.join(joins)}", stage)
                 else:
                     with key_table(raw, dkey) as k:
-                        items, fields, joins = _columns(profile, v, k)
+                        items, fields, joins = _columns(profile, v, k, lsoa)
                         rows = _write(raw, f"SELECT {', '.join(items)} FROM {v} "
                                            f"CROSS JOIN {k} {' '.join(joins)}", stage)
         findings: list[Finding] = []
@@ -226,6 +255,8 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
             "aggregate": profile.aggregate.model_dump() if profile.aggregate else None,
             "token_domain": domain if master else None,
             "key_id": key_id(master.domain_key(domain)) if master and domain else None,
+            "lsoa_lookup": ({"file": lsoa_lookup.name, "sha256": _sha256(lsoa_lookup)}
+                            if lsoa_lookup else None),
             "scan": "passed" if profile.level != "identifiable" else "not required",
             "files": files}
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
