@@ -223,3 +223,15 @@ def test_lsoa_from_a_lookup_file(store: Store, keys: KeyRing, tmp_path: Path) ->
         make_extract(store, "national", "NHSE", YEAR, tmp_path / "y", keys=keys,
                      lsoa_lookup=bad)
     assert not (tmp_path / "y").exists()
+
+
+def test_key_file_inside_the_store_refused(store: Store, tmp_path: Path) -> None:
+    inside = Path(store.root) / "pseudo.key"
+    try:
+        new_key_file(inside, date(2026, 1, 1))
+        with pytest.raises(ExtractError, match="is inside the store"):
+            make_extract(store, "sector", "LGA", YEAR, tmp_path / "x",
+                         keys=load_key_file(inside))
+    finally:
+        inside.unlink()
+    assert list(tmp_path.iterdir()) == []

@@ -73,7 +73,7 @@ different people. Each kind has its own prefix (`nhs:`, `person:`, `event:`).
 
 - Keys never enter the store, the SQL text, logs or manifests. They come from a **key file**
   (refused unless only its owner can read it: mode 0600) or the environment variable
-  `{ENV_VAR}` (64 hex digits).
+  `{ENV_VAR}` (64 hex digits). A key file inside the store's folder is refused.
 - A key file holds dated master keys, one a line (`YYYY-MM-DD` and 64 hex digits); the latest
   is the **active** key used for new extracts. `cld keys new --out FILE` makes a file, or adds a
   newer key to an existing one (rotation).

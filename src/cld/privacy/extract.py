@@ -203,6 +203,10 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
             raise ExtractError(f"profile {profile.name} tokenises identifiers: a "
                                "pseudonymisation key is needed")
         master = keys.active
+        src = Path(keys.source)
+        if src.is_file() and src.resolve().is_relative_to(Path(store.root).resolve()):
+            raise ExtractError(f"key file {keys.source} is inside the store: keys are kept "
+                               "outside it", hint="move the key file out of the store folder")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExtractError(f"{out} already exists: choose a new folder")
     label = parse_year(year).label
