@@ -235,3 +235,19 @@ def test_key_file_inside_the_store_refused(store: Store, tmp_path: Path) -> None
     finally:
         inside.unlink()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_engine_failure_hides_the_data_and_writes_nothing(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = extract_mod._columns
+
+    def failing(profile: Any, v: str, k: str | None, lsoa: str | None = None) -> Any:
+        items, fields, joins = real(profile, v, k, lsoa)
+        return items + [f"CAST({v}.last_name AS INTEGER) AS boom"], fields, joins
+
+    monkeypatch.setattr(extract_mod, "_columns", failing)
+    names = {r["last_name"] for r in source(store).to_pylist()}
+    with pytest.raises(ExtractError, match="the engine failed") as e:
+        make_extract(store, "la-own", "503", YEAR, tmp_path / "x")
+    assert not any(n in str(e.value) for n in names)
+    assert list(tmp_path.iterdir()) == []

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -128,8 +129,6 @@ def _columns(profile: Profile, v: str, k: str | None, lsoa: str | None = None
 
 def _lsoa_table(raw: Any, path: Path) -> str:
     """The postcode -> LSOA lookup CSV (columns postcode, lsoa) as a temporary table."""
-    import duckdb
-
     name = "cld_lsoa"
     try:
         cols = [r[0].lower() for r in raw.execute(
@@ -272,6 +271,9 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
         shutil.rmtree(stage, ignore_errors=True)
         if isinstance(exc, OSError):
             raise ExtractError(f"cannot write the extract to {out} ({exc.strerror})") from None
+        if isinstance(exc, duckdb.Error):  # its text may quote data: not shown
+            raise ExtractError(f"the engine failed while making the extract for {out} "
+                               f"({type(exc).__name__}); nothing was written") from None
         raise
     try:  # not audited, not released
         with store.write_lock():
