@@ -115,6 +115,43 @@ different people. Each kind has its own prefix (`nhs:`, `person:`, `event:`).
 """
 
 
+NEVER = {"first_name", "last_name", "gp_practice_name", "event_description"}
+PROCESSING = {"submission_id", "submission_version", "event_key", "key_source", "source_row",
+              "trace_match_type"}
+
+
+def why(col: str, how: Treatment | None, level: str) -> str:
+    """Why a field gets its treatment (the page's third column)."""
+    if how is None:
+        return "not named in the profile: denied by default"
+    if how == Treatment.drop:
+        if col in NEVER:
+            return "a name or free text: never released"
+        if col in PROCESSING:
+            return "a processing detail the purpose does not need (event_key holds the " \
+                   "event reference)" if col == "event_key" else \
+                "a processing detail the purpose does not need"
+        if col in {"nhs_number", "traced_nhs_number", "event_reference"}:
+            return "no linkage to health data or to the council's records in anonymised data"
+        return "too fine a location for anonymised data"
+    if how == Treatment.keep:
+        if level == "identifiable":
+            return "the council's own data, returned to it"
+        if col == "date_of_death":
+            return "kept in full, as in NHS England's pseudonymised view: outcome and " \
+                   "end-of-care analyses need the date"
+        return "does not identify a person on its own; needed for the purpose"
+    return {
+        Treatment.tokenise: "links one person's (or event's) records for this recipient only; "
+                            "cannot be reversed without the key",
+        Treatment.birth_year_month: "age at any date to within a month without the full date "
+                                    "of birth (as NHS England's pseudonymised view)",
+        Treatment.birth_year: "age to within a year: enough for age bands",
+        Treatment.year_month: "the month is enough for analyses of death",
+        Treatment.outward_code: "the area, not the address",
+    }[how]
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -142,11 +179,11 @@ def profile_section(p: Profile) -> str:
                   f"counts 1 to {a.suppress_below - 1} hidden (empty), others rounded to the "
                   f"nearest {a.round_to}. No row-level field is released.", ""]
         return "\n".join(lines)
-    lines += ["| field | treatment |", "|---|---|"]
+    lines += ["| field | treatment | why |", "|---|---|---|"]
     for col in dataset_columns():
         how = p.fields.get(col)
         text = WHAT[how].format(col=col) if how else "not released (not named)"
-        lines.append(f"| `{col}` | {text} |")
+        lines.append(f"| `{col}` | {text} | {why(col, how, p.level)} |")
     lines.append("")
     return "\n".join(lines)
 

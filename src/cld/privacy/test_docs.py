@@ -21,4 +21,5 @@ def test_page_names_every_profile_field_and_clause() -> None:
         assert f"### `{name}` (version {p.version})" in text
         assert p.clause in text
     assert "| `nhs_number` | keyed token `nhs_number_token`" in text
-    assert "| `date_of_birth` | generalised: `birth_year`, `birth_month` |" in text
+    assert "| `date_of_birth` | generalised: `birth_year`, `birth_month` | age at" in text
+    assert "| `first_name` | not released | a name or free text: never released |" in text
