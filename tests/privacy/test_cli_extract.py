@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 
 from cld.cli import app
 from cld.privacy.keys import ENV_VAR
-from tests.privacy.conftest import YEAR
+from tests.privacy import extract_fixtures
 
 runner = CliRunner()
+xstore_dir = extract_fixtures.xstore_dir
+YEAR = "2020/21"
 
 
 def cld(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -23,7 +25,7 @@ def cld(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return r.exit_code, r.output
 
 
-def test_keys_new_extract_and_scan(store_dir: Path, tmp_path: Path) -> None:
+def test_keys_new_extract_and_scan(xstore_dir: Path, tmp_path: Path) -> None:
     key = tmp_path / "pseudo.key"
     code, out = cld("keys", "new", "--out", str(key))
     assert code == 0 and "mode 0600" in out
@@ -31,13 +33,13 @@ def test_keys_new_extract_and_scan(store_dir: Path, tmp_path: Path) -> None:
     secret = key.read_text().split()[-1]
     dest = tmp_path / "icb"
     code, out = cld("extract", "--profile", "icb", "--recipient", "QSYN1", "--year", YEAR,
-                    "--key-file", str(key), "--store", str(store_dir), "-o", str(dest))
+                    "--key-file", str(key), "--store", str(xstore_dir), "-o", str(dest))
     assert code == 0, out
     assert "Extract written" in out and "scan passed" in out
     manifest = json.loads((dest / "manifest.json").read_text())
     assert manifest["profile"] == "icb" and manifest["key_id"] in out
     assert secret not in (dest / "manifest.json").read_text()
-    code, out = cld("scan", str(dest), "--year", YEAR, "--store", str(store_dir))
+    code, out = cld("scan", str(dest), "--year", YEAR, "--store", str(xstore_dir))
     assert code == 0 and "No identifier found" in out
     # a planted NHS number in a copy is found and named by file, column and row
     pq.write_table(pa.table({"a": ["x", "y", "note 943 476 5919"]}), dest / "planted.parquet")
@@ -47,11 +49,11 @@ def test_keys_new_extract_and_scan(store_dir: Path, tmp_path: Path) -> None:
     assert "943 476 5919" not in out
 
 
-def test_refusals_are_plain_errors_and_write_nothing(store_dir: Path, tmp_path: Path) -> None:
+def test_refusals_are_plain_errors_and_write_nothing(xstore_dir: Path, tmp_path: Path) -> None:
     key = tmp_path / "k.key"
     assert cld("keys", "new", "--out", str(key))[0] == 0
     dest = tmp_path / "out"
-    base = ["--year", YEAR, "--store", str(store_dir), "-o", str(dest)]
+    base = ["--year", YEAR, "--store", str(xstore_dir), "-o", str(dest)]
     code, out = cld("extract", "--profile", "national", "--recipient", "ACME",
                     "--key-file", str(key), *base)
     assert code == 2 and "does not allow recipient 'ACME'" in out
@@ -68,10 +70,10 @@ def test_refusals_are_plain_errors_and_write_nothing(store_dir: Path, tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.key"]
 
 
-def test_identifiable_extract_needs_no_key(store_dir: Path, tmp_path: Path) -> None:
+def test_identifiable_extract_needs_no_key(xstore_dir: Path, tmp_path: Path) -> None:
     dest = tmp_path / "la"
     code, out = cld("extract", "--profile", "la-own", "--recipient", "318", "--year", YEAR,
-                    "--store", str(store_dir), "-o", str(dest))
+                    "--store", str(xstore_dir), "-o", str(dest))
     assert code == 0, out
     assert "scan not required" in out
     t = pq.read_table(dest / "extract.parquet")

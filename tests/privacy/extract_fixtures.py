@@ -1,4 +1,6 @@
-"""A small synthetic store (LAs 503 and 318, 2020/21, SQLite) shared by the privacy tests."""
+"""Fixtures of the extract tests: a small synthetic store (LAs 503 and 318, 2020/21, SQLite)
+and a key file. Test modules bind them by assignment (`xstore = extract_fixtures.xstore`);
+x-prefixed, as the other privacy tests have their own `store` in conftest.py."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ YEAR = "2020/21"
 
 
 @pytest.fixture(scope="session")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def xstore_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("privacy")
     st = Store.open(folder / "store", None, create=True)
     try:
@@ -32,8 +34,8 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(store_dir: Path) -> Iterator[Store]:
-    st = Store.open(store_dir, None)
+def xstore(xstore_dir: Path) -> Iterator[Store]:
+    st = Store.open(xstore_dir, None)
     yield st
     st.close()
 
