@@ -17,6 +17,9 @@ from cld.cli import synth  # noqa: F401
 from cld.cli import store  # noqa: F401
 
 # isort: split
+from cld.cli import trace  # noqa: F401
+
+# isort: split
 from cld.cli import derive  # noqa: F401
 
 # isort: split

@@ -129,3 +129,18 @@ def trace_submission(store: Store, la: str, year: str, register_path: str | Path
     review = getattr(traced, "review", None)
     row = save_trace(store, sub, results, source, review=review, by=by)
     return TraceOutcome(row, json.loads(row.counts), stats)
+
+
+def register_path(store: Store, given: str | Path | None) -> Path:
+    """The register to trace against: `given`, else store.yaml's `tracing: register:`
+    (relative to the store folder)."""
+    if given is not None:
+        return Path(given)
+    configured = store.settings.tracing.register_path
+    if not configured:
+        raise TraceError("no register to trace against was given, and the store's settings "
+                         f"({store.root / 'store.yaml'}) name none",
+                         hint="give the register file, or set `tracing: register: PATH` in "
+                              "store.yaml")
+    path = Path(configured)
+    return path if path.is_absolute() else store.root / path
