@@ -4,6 +4,11 @@ joined into the consolidated dataset."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -134,3 +139,35 @@ def test_a_rejected_version_cannot_be_traced(store: Store, sub: Submission) -> N
     sub.refresh_from_db(using=store.alias)
     with pytest.raises(StoreError, match="rejected"):
         save_trace(store, sub, _results(sub, [], []), SOURCE)
+
+
+SAVE = """
+import sys
+import pyarrow.parquet as pq
+from cld.store import Store
+from cld.store.models import Submission
+from cld.store.traces import TraceSource, save_trace
+st = Store.open(sys.argv[1], sys.argv[2] or None)
+sub = Submission.objects.using(st.alias).select_related("year").get(pk=int(sys.argv[3]))
+save_trace(st, sub, pq.read_table(sys.argv[4]), TraceSource("register", "r.csv", "0" * 64))
+"""
+
+
+@pytest.mark.parametrize("point", ["trace-written", "trace-moved"])
+def test_a_kill_midway_leaves_nothing(store: Store, database: str | None, sub: Submission,
+                                      point: str, tmp_path: Path) -> None:
+    results = tmp_path / "results.parquet"
+    pq.write_table(_results(sub, _people(store, sub)[:2], ["9434765919", None]), results)
+    events = AuditEvent.objects.using(store.alias).count()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLD_")}
+    proc = subprocess.run([sys.executable, "-c", SAVE, str(store.root), database or "",
+                           str(sub.pk), str(results)], env=env | {"CLD_CRASH_AT": point},
+                          capture_output=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    again = Store.open(store.root, database)
+    assert Trace.objects.using(again.alias).count() == 0
+    assert AuditEvent.objects.using(again.alias).count() == events
+    assert not list((again.root / "traces").rglob("*.parquet"))
+    assert verify_store(again)[1] == []
+    if point == "trace-moved":
+        assert any("traces/503/2020-21/v1-t1" in note for note in again.recovered)
