@@ -108,7 +108,11 @@ def trace_submission(store: Store, la: str, year: str, register_path: str | Path
     if not path.is_file():
         raise TraceError(f"{path}: no such register file", hint="give the register's path")
     if matcher is None or reader is None:
-        tracing = importlib.import_module("cld.privacy.tracing")
+        try:
+            tracing = importlib.import_module("cld.privacy.tracing")
+        except ModuleNotFoundError:
+            raise TraceError("tracing against a register is not installed in this "
+                             "version of cld", hint="trace through PDS MESH instead") from None
         matcher = matcher or tracing.trace
         reader = reader or tracing.read_register
     con = backend or connect()
