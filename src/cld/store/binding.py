@@ -1,6 +1,6 @@
 """Store rows bound to the audit trail.
 
-Every audit event that creates or changes a submission, snapshot or year row records that
+Every audit event that creates or changes a submission, snapshot, year or trace row records that
 row's content in its details (under "bound": the row's digest and a short digest per field),
 so the hash chain covers the rows too. `verify_rows` recomputes each row against the latest
 event that bound it and names the row and the fields that changed since.
@@ -16,10 +16,10 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from cld.store.models import AuditEvent, ReportingYear, Submission, YearSnapshot
+from cld.store.models import AuditEvent, ReportingYear, Submission, Trace, YearSnapshot
 
 KINDS: dict[str, Any] = {"submission": Submission, "snapshot": YearSnapshot,
-                         "year": ReportingYear}
+                         "year": ReportingYear, "trace": Trace}
 _KIND_OF = {model: kind for kind, model in KINDS.items()}
 
 
@@ -56,6 +56,8 @@ def label(kind: str, row: Any) -> str:
         return f"submission {row.la_id} {row.year.label} v{row.version} (id {row.pk})"
     if kind == "snapshot":
         return f"snapshot {row.number} of {row.year.label} (id {row.pk})"
+    if kind == "trace":
+        return f"trace {row.number} of submission {row.submission_id} (id {row.pk})"
     return f"year {row.label} (id {row.pk})"
 
 
@@ -112,7 +114,7 @@ def verify_rows(alias: str) -> list[str]:
     seen: set[tuple[str, int]] = set()
     for kind, model in KINDS.items():
         rows = model.objects.using(alias).order_by("pk")
-        if kind != "year":
+        if kind in ("submission", "snapshot"):
             rows = rows.select_related("year")
         for row in rows:
             key = (kind, row.pk)

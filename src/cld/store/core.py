@@ -7,6 +7,7 @@ Layout of the data directory:
     staging/<id>/                    work in progress; removed if its owner died
     submissions/<la>/<yyyy-yy>/<id>/ original.<ext>, events.parquet, issues.parquet, result.json
     snapshots/<yyyy-yy>/             consolidated datasets frozen at lock-down
+    traces/<la>/<yyyy-yy>/v<n>-t<m>/ NHS number traces of a version: results/review.parquet
     recovered/                       what crashed operations left, set aside
     audit.head                       the audit trail's last event (seq, hash)
 """
@@ -35,10 +36,19 @@ DEFAULT_ROOT = "cld-store"
 PG_LOCK_KEY = 0x43_4C_44  # "CLD": one advisory lock for all writers sharing a database
 
 
+class TracingSettings(BaseModel):
+    """store.yaml's `tracing:`; `register:` is the local register copy (relative paths are
+    from the store folder)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    register_path: str | None = Field(default=None, alias="register")
+
+
 class StoreSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     database: str | None = None
     deadlines: Deadlines = Field(default_factory=Deadlines)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
 
 
 def crash_point(name: str) -> None:
@@ -189,7 +199,7 @@ class Store:
         """Tidy what a killed process left: staging folders nobody holds are removed;
         submission folders and snapshots with no database row (never committed) are set
         aside in recovered/. Returns what was done (empty when nothing was)."""
-        from cld.store.models import Submission, YearSnapshot
+        from cld.store.models import Submission, Trace, YearSnapshot
 
         done: list[str] = []
         staging = self.root / "staging"
@@ -205,7 +215,9 @@ class Store:
                             .values_list("folder", flat=True))
                 known |= set(YearSnapshot.objects.using(self.alias)
                              .values_list("path", flat=True))
+                known |= set(Trace.objects.using(self.alias).values_list("folder", flat=True))
                 found = [*(self.root / "submissions").glob("*/*/*"),
+                         *(self.root / "traces").glob("*/*/*"),
                          *(self.root / "snapshots").glob("*/*.parquet")]
                 for path in found:
                     rel = path.relative_to(self.root).as_posix()

@@ -59,7 +59,8 @@ def counting(store: Store, year: str, as_of: date | datetime | None = None,
 def events_table(con: BaseBackend, store: Store, subs: Sequence[Any]) -> ir.Table:
     """The events of `subs` (one scan of their files): la_code (from the submission, not the
     file), submission_id, submission_version, event_key, key_source, source_row, then the
-    data items (LA Code excepted)."""
+    data items (LA Code excepted), then traced_nhs_number and trace_match_type from each
+    submission's latest NHS number trace (null where the person or submission is untraced)."""
     from cld.spec import load_spec
 
     if not subs:
@@ -76,9 +77,31 @@ def events_table(con: BaseBackend, store: Store, subs: Sequence[Any]) -> ir.Tabl
     j = t.inner_join(meta, "filename")
     items = [i.id for i in load_spec(subs[0].spec_version).items if i.id != "la_code"]
     items = [i for i in items if i in t.columns]
-    return j.select(la_code=j.m_la, submission_id=j.m_id, submission_version=j.m_version,
-                    event_key=j.event_key, key_source=j.key_source, source_row=j._row,
-                    **{i: j[i] for i in items})
+    out = j.select(la_code=j.m_la, submission_id=j.m_id, submission_version=j.m_version,
+                   event_key=j.event_key, key_source=j.key_source, source_row=j._row,
+                   **{i: j[i] for i in items})
+    return _with_traces(con, store, subs, out)
+
+
+def _with_traces(con: BaseBackend, store: Store, subs: Sequence[Any],
+                 t: ir.Table) -> ir.Table:
+    """`t` with each submission's latest trace joined on (submission_id, person_id)."""
+    from cld.store.models import Trace
+
+    latest: dict[int, Any] = {}
+    for tr in (Trace.objects.using(store.alias).filter(submission_id__in=[s.pk for s in subs])
+               .order_by("submission_id", "-number")):
+        latest.setdefault(tr.submission_id, tr)
+    if not latest or "person_id" not in t.columns:
+        return t.mutate(traced_nhs_number=ibis.null("string"),
+                        trace_match_type=ibis.null("int8"))
+    r = con.read_parquet([str((store.path(tr.folder) / "results.parquet").resolve())
+                          for tr in latest.values()])
+    r = r.select(t_sub=r.submission_id, t_person=r.person_id,
+                 traced_nhs_number=r.traced_nhs_number.cast("string"),
+                 trace_match_type=r.match_type.cast("int8"))
+    j = t.left_join(r, [t.submission_id == r.t_sub, t.person_id == r.t_person])
+    return j.select(*t.columns, "traced_nhs_number", "trace_match_type")
 
 
 def content_digest(t: ir.Table, spec_version: str) -> ir.StringValue:

@@ -8,7 +8,8 @@ from cld.store.files import STORED_FILES, original_name, sha256_file
 
 def verify_files(store: Store) -> list[str]:
     """Problems found (missing or changed files); empty when all is well."""
-    from cld.store.models import Submission, YearSnapshot
+    from cld.store.models import Submission, Trace, YearSnapshot
+    from cld.store.traces import TRACE_FILES
 
     problems: list[str] = []
 
@@ -27,22 +28,30 @@ def verify_files(store: Store) -> list[str]:
                 check(f"{s.folder}/{name}", getattr(s, field), what)
     for snap in YearSnapshot.objects.using(store.alias).select_related("year"):
         check(snap.path, snap.sha256, f"snapshot {snap.number} of {snap.year.label}")
+    for t in Trace.objects.using(store.alias).order_by("pk"):
+        for field, name in TRACE_FILES.items():
+            if getattr(t, field):
+                check(f"{t.folder}/{name}", getattr(t, field),
+                      f"trace {t.number} of submission {t.submission_id}")
     return problems
 
 
 def verify_audit_links(store: Store) -> list[str]:
-    """Every stored version and snapshot has its audit event (none removed)."""
+    """Every stored version, snapshot and trace has its audit event (none removed)."""
     import json
 
-    from cld.store.models import AuditEvent, Submission, YearSnapshot
+    from cld.store.models import AuditEvent, Submission, Trace, YearSnapshot
 
     subs: set[int] = set()
     locks: set[tuple[str, int]] = set()
+    traces: set[tuple[int, int]] = set()
     for ev in AuditEvent.objects.using(store.alias).filter(action__in=["submit", "reject",
-                                                                        "lock"]):
+                                                                        "lock", "trace"]):
         d = json.loads(ev.details)
         if ev.action == "lock":
             locks.add((ev.year, int(d.get("snapshot", 0))))
+        elif ev.action == "trace":
+            traces.add((int(d.get("submission", 0)), int(d.get("trace", 0))))
         else:
             subs.add(int(d.get("submission", 0)))
     problems = [f"submission {pk} has no audit event"
@@ -51,6 +60,9 @@ def verify_audit_links(store: Store) -> list[str]:
     problems += [f"snapshot {n} of {label} has no audit event"
                  for label, n in YearSnapshot.objects.using(store.alias)
                  .values_list("year__label", "number") if (label, n) not in locks]
+    problems += [f"trace {n} of submission {sub} has no audit event"
+                 for sub, n in Trace.objects.using(store.alias)
+                 .values_list("submission_id", "number") if (sub, n) not in traces]
     return problems
 
 

@@ -123,3 +123,28 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit events are append-only")
+
+
+class Trace(models.Model):
+    """One NHS number trace of a submission version, stored beside it (the version itself is
+    never changed). Its results (one row per person) and review list are Parquet files in
+    `folder`; the LA's numbers are never overwritten, the traced ones sit beside them."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="traces")
+    number = models.PositiveIntegerField()  # 1, 2, ... per submission
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=120)
+    source = models.CharField(max_length=20)  # "register" (local copy) or "mesh" (PDS MESH)
+    register = models.CharField(max_length=255)  # what was traced against (a file name)
+    register_sha256 = models.CharField(max_length=64)
+    config_version = models.CharField(max_length=40, blank=True)
+    rows = models.BigIntegerField(default=0)  # people traced
+    counts = models.TextField()  # canonical JSON: people per action
+    folder = models.CharField(max_length=255)  # relative to the data directory
+    results_sha256 = models.CharField(max_length=64)
+    review_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["submission_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["submission", "number"],
+                                               name="one_trace_number")]
