@@ -71,3 +71,33 @@ def test_absent_clients_have_no_record_and_no_true_number(s):
     same = ab.join(s.register, left_on=["last_name", "first_name", "date_of_birth"],
                    right_on=["family_name", "given_name", "date_of_birth"])
     assert same.height == 0
+
+
+def test_la_view_writes_each_clients_defect_into_the_rows():
+    from datetime import date
+
+    from cld.synth import generate
+    from cld.synth.register import clients_of, la_view
+
+    full = generate("503", date(2020, 4, 1), date(2021, 3, 31), people=120, seed=3)
+    people = clients_of(full.rows)
+    made = make(records=people.height * 10, seed=1, clients=people)
+    out = la_view(full.rows, people, made)
+    assert out.columns == full.rows.columns and out.height == full.rows.height
+    # every column but the five identity ones is untouched, row by row
+    same = [c for c in full.rows.columns
+            if c not in {"NHS Number", "First Name", "Last Name", "Date of Birth", "Postcode"}]
+    assert out.select(same).equals(full.rows.select(same))
+    by_nhs = dict(zip(people["nhs_number"], made.requests.iter_rows(named=True), strict=True))
+    for before, after in zip(full.rows.iter_rows(named=True), out.iter_rows(named=True),
+                             strict=True):
+        req = by_nhs.get(before["NHS Number"])
+        if req is None:  # not a client (no valid number): unchanged
+            assert after == before
+            continue
+        assert after["NHS Number"] == (req["nhs_number"] or "")
+        assert after["Last Name"] == req["last_name"]
+        assert after["Date of Birth"] == req["date_of_birth"].strftime("%d/%m/%Y")
+    defects = dict(zip(made.truth["person_id"], made.truth["defect"], strict=True))
+    missing = [p for p, d in defects.items() if d == "missing"]
+    assert missing and any(r["NHS Number"] == "" for r in out.iter_rows(named=True))

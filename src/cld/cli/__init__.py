@@ -17,8 +17,7 @@ from cld.cli import synth  # noqa: F401
 from cld.cli import store  # noqa: F401
 
 # isort: split
-from cld.cli import extract  # noqa: F401
-from cld.cli import trace  # noqa: F401
+from cld.cli import extract, trace  # noqa: F401
 
 # isort: split
 from cld.cli import derive  # noqa: F401

@@ -124,10 +124,10 @@ def _demo_store(folder: Path, people: int) -> None:
     shutil.rmtree(folder / "store", ignore_errors=True)  # the demo's own store, made afresh
     store = Store.open(folder / "store")
     out.rule("The submissions store")
-    clients = []
-    for la, seed in (("503", 1), ("318", 2)):
-        full = generate(la, date(2020, 4, 1), date(2021, 3, 31), people=people // 2, seed=seed)
-        clients.append(full.rows)
+    fulls = {la: generate(la, date(2020, 4, 1), date(2021, 3, 31), people=people // 2, seed=seed)
+             for la, seed in (("503", 1), ("318", 2))}
+    fulls = _demo_register(folder, fulls)
+    for la, full in fulls.items():
         quarters = parse_year("2020/21").quarters()[: 4 if la == "503" else 2]
         for n, end in enumerate(quarters, start=1):
             path = folder / f"synthetic-{la}-2020-21-Q{n}.csv"
@@ -135,7 +135,6 @@ def _demo_store(folder: Path, people: int) -> None:
             with err.status(f"Submitting {path.name}…"):
                 o = submit(store, path, la, "2020/21", by="demo")
             out.print(f"{path.name}: [bold]{o.kind}:[/] {o.message}", highlight=False)
-    _demo_register(folder, clients)
     ex = export_dataset(store, "2020/21", folder / "dataset-2020-21.parquet", by="demo")
     out.print(f"Consolidated dataset: [bold]{ex.path}[/] ({ex.rows:,} events from "
               f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "
@@ -143,18 +142,27 @@ def _demo_store(folder: Path, people: int) -> None:
     _demo_derive(folder, store)
 
 
-def _demo_register(folder: Path, rows: list[Any]) -> None:
-    """A synthetic demographic register holding the store's people (for NHS number tracing)."""
+def _demo_register(folder: Path, fulls: dict[str, Any]) -> dict[str, Any]:
+    """A synthetic demographic register holding the demo's people (for NHS number tracing);
+    the LAs' files then carry the register's known defects (missing, mistyped and superseded
+    numbers, swapped dates, changed surnames, moves, twins)."""
+    import dataclasses
+
     import polars as pl
 
-    from cld.synth.register import clients_of, make, write_register
+    from cld.synth.register import clients_of, la_view, make, write_register
 
-    people = pl.concat([clients_of(r) for r in rows]).unique("nhs_number", maintain_order=True)
+    people = pl.concat([clients_of(f.rows) for f in fulls.values()]).unique(
+        "nhs_number", maintain_order=True)
     with err.status("Making a synthetic demographic register…"):
-        reg = make(records=people.height * 10, seed=1, clients=people).register
-    write_register(reg, str(folder / "register.csv"))
+        made = make(records=people.height * 10, seed=1, clients=people)
+    write_register(made.register, str(folder / "register.csv"))
     out.print(f"Demographic register for tracing: [bold]{folder / 'register.csv'}[/] "
-              f"({reg.height:,} records, synthetic)", highlight=False)
+              f"({made.register.height:,} records, synthetic). Try: [bold]cld trace --la 503 "
+              f"--year 2020/21 --store {folder / 'store'} --register {folder / 'register.csv'}[/]",
+              highlight=False)
+    return {la: dataclasses.replace(f, rows=la_view(f.rows, people, made))
+            for la, f in fulls.items()}
 
 
 def _demo_derive(folder: Path, store: Any) -> None:

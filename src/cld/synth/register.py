@@ -230,3 +230,23 @@ def write_register(register: pl.DataFrame, path: str) -> None:
     """The register file (CSV, dates YYYYMMDD) as cld.privacy.tracing reads it."""
     register.with_columns(pl.col(pl.Date).dt.strftime("%Y%m%d")).write_csv(path)
 
+
+
+def la_view(rows: pl.DataFrame, clients: pl.DataFrame, made: SynthRegister) -> pl.DataFrame:
+    """Submission rows (`SynthResult.rows`) with each client's defect written in: the NHS
+    number, names, date of birth and postcode as the LA holds them. `clients` is what `make`
+    was given (its rows are the requests', in order); people not among them are unchanged."""
+    la = made.requests.select(
+        pl.Series("_key", clients["nhs_number"].to_list(), dtype=pl.String),
+        pl.col("nhs_number").fill_null("").alias("_nhs"),
+        pl.col("first_name").alias("_first"), pl.col("last_name").alias("_last"),
+        pl.col("date_of_birth").dt.strftime("%d/%m/%Y").alias("_dob"),
+        pl.col("postcode").alias("_pc"))
+    joined = rows.with_row_index("_at").join(la, left_on="NHS Number", right_on="_key",
+                                             how="left").sort("_at")
+    hit = pl.col("_first").is_not_null()
+    return joined.with_columns(
+        pl.when(hit).then(pl.col(new)).otherwise(pl.col(old)).alias(old)
+        for old, new in (("NHS Number", "_nhs"), ("First Name", "_first"),
+                         ("Last Name", "_last"), ("Date of Birth", "_dob"), ("Postcode", "_pc"))
+    ).select(rows.columns)
