@@ -115,12 +115,18 @@ def put(con: BaseBackend, name: str, data: pa.Table | ir.Table) -> ir.Table:
 def cache(t: ir.Table) -> ir.Table:
     """`t` computed once, as a temporary table on its backend, kept until the connection
     closes. On DuckDB a plain temporary table (ibis 12's `cache` finaliser fails to drop its
-    table on DuckDB 1.5 and prints a traceback); on PySpark ibis `cache`, with the in-memory
-    tables `t` reads registered first (ibis 12's PySpark `cache` does not)."""
+    table on DuckDB 1.5 and prints a traceback). On PySpark a local checkpoint, computed now
+    (the in-memory tables `t` reads registered first): a query over it starts from the
+    stored rows, so Spark never re-plans the query that made them (with ibis `cache`, a
+    cached DataFrame, every later plan still carried it)."""
     import uuid
 
     backend = t._find_backend(use_default=True)
+    name = f"cld_cache_{uuid.uuid4().hex}"
     if backend.name == "pyspark":
         backend._register_in_memory_tables(t)  # type: ignore[attr-defined]
-        return t.cache()
-    return backend.create_table(f"cld_cache_{uuid.uuid4().hex}", t, temp=True)
+        session = backend._session  # type: ignore[attr-defined]
+        df = session.sql(backend.compile(t)).localCheckpoint(eager=True)
+        df.createOrReplaceTempView(name)
+        return backend.table(name)
+    return backend.create_table(name, t, temp=True)

@@ -253,27 +253,10 @@ def _on_spark(derived: Any, name: str) -> tuple[list[tuple[Any, ...]], list[tupl
         raise AssertionError(f"{name}: fails on PySpark: {exc}") from exc
 
 
-# The short-term family (episodes, then sequel chains over every later event) compiles to
-# ~250 kB of SQL per output; Spark's planner took 2 to 15+ minutes per output on this shared
-# 2-core box (docs/spark.md), too long for CI. They are compared on Spark only when
-# CLD_SPARK_SHORT_TERM=1; on DuckDB their own tests run. A known gap, not a passing claim.
-SHORT_TERM = ("STS001", "STS002a", "STS002b", "ASCOF2A")
-
-
-def _compared() -> list[str]:
-    import os
-
-    if os.environ.get("CLD_SPARK_SHORT_TERM") == "1":
-        return list(OUTPUTS)
-    return [n for n in OUTPUTS if n not in SHORT_TERM]
-
-
 @pytest.mark.parametrize("name", PROFILES)
 def test_every_output_identical(tables: dict[str, ir.Table], probe: str, name: str) -> None:
     profile = load_profile(name)
-    only = _compared()
-    runs = {k: derive(t, profile, START, END, cache=True, only=only)
-            for k, t in tables.items()}
+    runs = {k: derive(t, profile, START, END, cache=True) for k, t in tables.items()}
     duck, spark = (runs[k] for k in ("duckdb", "pyspark"))
     # prepare(): person key, death-derived end, latest editions; rows without a key
     cols = ("la_code", "_row", "person_key", "end_derived")
@@ -281,7 +264,7 @@ def test_every_output_identical(tables: dict[str, ir.Table], probe: str, name: s
     # the person-key rule differs by profile: only nhse-2023 drops X456's lone row
     assert _rows(duck.dropped) == _rows(spark.dropped) == (
         [("503", 1)] if name == "nhse-2023" else [])
-    names = only
+    names = list(OUTPUTS)
     assert probe in names and list(spark.cells) == names
     # one output at a time: a union of every output's plan is too big for a small driver
     assert _rows(duck.cells[probe]) == _rows(spark.cells[probe])  # derive's own cells

@@ -45,6 +45,12 @@ class Inputs:
             self.memo[key] = cache(t) if self.cache else t
         return self.memo[key]
 
+    def stage(self, t: ir.Table) -> ir.Table:
+        """`t` computed once when the run caches (an intermediate table a block reads
+        several times: each reference is otherwise computed again, and on Spark planned
+        again inside one very large plan); `t` itself otherwise."""
+        return cache(t) if self.cache else t
+
 
 Build = Callable[[Inputs], ir.Table]
 

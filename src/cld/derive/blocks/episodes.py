@@ -8,7 +8,7 @@ open end means (today or 9999-01-01), and which end counts for the period.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +21,15 @@ FAR_FUTURE = date(9999, 1, 1)
 PERSON = ("la_code", "person_key")
 # Row content that breaks ties after the dates and the outcome ranks (so the result never
 # depends on the order rows arrive in).
+# What a block does with an intermediate table it reads several times: `Inputs.stage`
+# (computed once when the run caches) or, by default, nothing.
+Stage = Callable[[ir.Table], ir.Table]
+
+
+def as_is(t: ir.Table) -> ir.Table:
+    return t
+
+
 TIE_COLUMNS = ("event_outcome", "route_of_access", "service_type", "service_component",
                "delivery_mechanism", "assessment_type", "review_reason")
 
@@ -64,9 +73,11 @@ def tie_order(t: ir.Table) -> list[ir.Value]:
 
 
 def cluster(rows: ir.Table, c: Clustering, *, rank: Sequence[str], unusable: Sequence[str],
-            today: date, period_start: date, period_end: date) -> Episodes:
+            today: date, period_start: date, period_end: date,
+            stage: Stage = as_is) -> Episodes:
     """Cluster `rows` (one kind; prepared events with person_key and end_derived) into
-    episodes ending in the period (the rest are not episodes of the period)."""
+    episodes ending in the period (the rest are not episodes of the period). `stage`: the
+    clustered rows, which episodes and members both read."""
     open_end = open_date(c.open_end, today)
     t = rows.mutate(_end=rows.end_derived.fill_null(open_end),
                     _rank=outcome_rank(rows.event_outcome, rank, unusable),
@@ -96,7 +107,7 @@ def cluster(rows: ir.Table, c: Clustering, *, rank: Sequence[str], unusable: Seq
             t._counts.desc(), t._end.desc(), t._rank, t.event_start.desc(),
             *(v.desc() for v in tie_order(t))]),
     )
-    t = t.mutate(ep_key=t.person_key + "@" + t.ep_start.cast("string"))
+    t = stage(t.mutate(ep_key=t.person_key + "@" + t.ep_start.cast("string")))
     members = t.select("la_code", "ep_key", "ident")
     eps = t.filter((t._pick == 0) & t.ep_end.notnull() & t.ep_end.between(p0, p1))
     eps = eps.mutate(ep_outcome=eps.event_outcome).drop(

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import ibis
 import ibis.expr.types as ir
 
-from cld.derive.blocks.episodes import Episodes, ident, outcome_rank
+from cld.derive.blocks.episodes import Episodes, Stage, as_is, ident, outcome_rank
 from cld.derive.blocks.short_term_params import NFA_TIE, UNCLASSIFIED, Chain, Rules, Table
 
 KEY = ("la_code", "ep_key")
@@ -71,7 +71,8 @@ def _text(v: ir.StringValue) -> ir.StringValue:
 
 
 def chain(eps: Episodes, events: ir.Table, cfg: Chain, *,
-          open_end: ir.DateValue) -> ir.Table:
+          open_end: ir.DateValue, stage: Stage = as_is) -> ir.Table:
+    """`stage`: the candidate events of each episode (read four times)."""
     e = _episodes(eps)
     ev = _events(events, open_end)
     c = e.join(ev, [e.la_code == ev.x_la, e.person_key == ev.x_person,
@@ -91,6 +92,7 @@ def chain(eps: Episodes, events: ir.Table, cfg: Chain, *,
                                                                   order_by=order)),
                  _svc=ibis.ifelse(c.x_type == "Service", _rank_in(c.x_service, cfg.services),
                                   ibis.null("int32")))
+    c = stage(c)
     n_cand = c.group_by(list(KEY)).aggregate(n_cand=c.count())
     ch = c.filter(c._broken == 0)
     n_chain = ch.group_by(list(KEY)).aggregate(n_chain=ch.count())
@@ -127,16 +129,17 @@ def chain(eps: Episodes, events: ir.Table, cfg: Chain, *,
 
 def rules(eps: Episodes, events: ir.Table, facts: ir.Table, cfg: Rules, *,
           rank: Sequence[str], unusable: Sequence[str],
-          open_end: ir.DateValue) -> ir.Table:
-    """DHSC's sequel rules 1-6; `facts`: la_code, person_key, dod (see person_facts)."""
+          open_end: ir.DateValue, stage: Stage = as_is) -> ir.Table:
+    """DHSC's sequel rules 1-6; `facts`: la_code, person_key, dod (see person_facts).
+    `stage`: the episodes, the events and the window, each read several times."""
     e = _episodes(eps)
     f = facts.select(f_la=facts.la_code, f_person=facts.person_key, dod=facts.dod)
-    e = e.left_join(f, [e.la_code == f.f_la, e.person_key == f.f_person]).drop(
-        "f_la", "f_person")
+    e = stage(e.left_join(f, [e.la_code == f.f_la, e.person_key == f.f_person]).drop(
+        "f_la", "f_person"))
     ev = _events(events, open_end)
     usable = ev.x_outcome.notnull() & ~ev.x_outcome.isin(list(unusable) or [""])
-    ev = ev.mutate(_orank=ibis.ifelse(usable, outcome_rank(ev.x_outcome, rank),
-                                      ibis.null("int32")))
+    ev = stage(ev.mutate(_orank=ibis.ifelse(usable, outcome_rank(ev.x_outcome, rank),
+                                            ibis.null("int32"))))
 
     # 3: the window (events at or after the first ST-Max in it are cut)
     w = e.join(ev, [e.la_code == ev.x_la, e.person_key == ev.x_person,
@@ -145,7 +148,7 @@ def rules(eps: Episodes, events: ir.Table, facts: ir.Table, cfg: Rules, *,
     w = _not_members(w, eps)
     cut = ibis.ifelse(_is(w, cfg.cut_at), w.x_start, ibis.null("date"))
     w = w.mutate(_cut=cut.min().over(group_by=list(KEY)))
-    w = w.filter(w._cut.isnull() | (w.x_start < w._cut))
+    w = stage(w.filter(w._cut.isnull() | (w.x_start < w._cut)))
     svc = w.filter((w.x_type == "Service") & w.x_service.isin(list(cfg.services)))
     svc = svc.mutate(_bed=svc.x_component.isin(list(cfg.bed_components)).fill_null(False))
     svc = svc.mutate(_pick=ibis.row_number().over(group_by=list(KEY), order_by=[

@@ -42,7 +42,7 @@ def episodes(rows: ir.Table, kind: Kind, inputs: Inputs) -> Episodes:
     p = params(inputs)
     return cluster(rows, kind.clustering, rank=p.outcome_rank, unusable=p.unusable_outcomes,
                    today=inputs.today, period_start=inputs.period_start,
-                   period_end=inputs.period_end)
+                   period_end=inputs.period_end, stage=inputs.stage)
 
 
 def with_sequels(eps: Episodes, events: ir.Table, kind: Kind, inputs: Inputs) -> ir.Table:
@@ -52,10 +52,11 @@ def with_sequels(eps: Episodes, events: ir.Table, kind: Kind, inputs: Inputs) ->
     facts = person_facts(events)
     open_end = open_date(kind.clustering.open_end, inputs.today)
     if kind.sequel.method == "chain":
-        seq = chain(eps, events, kind.sequel, open_end=open_end)
+        seq = chain(eps, events, kind.sequel, open_end=open_end, stage=inputs.stage)
     else:
         seq = rules(eps, events, facts, kind.sequel, rank=p.outcome_rank,
-                    unusable=p.unusable_outcomes, open_end=open_end)
+                    unusable=p.unusable_outcomes, open_end=open_end, stage=inputs.stage)
+    seq = inputs.stage(seq)
     t = eps.episodes.join(seq, ["la_code", "ep_key"])
     f = facts.select(f_la=facts.la_code, f_person=facts.person_key, dob=facts.dob,
                      dod=facts.dod)
@@ -73,7 +74,7 @@ def _request_sequels(inputs: Inputs) -> ir.Table:
     p = params(inputs)
     ev = alive(inputs)
     eps = episodes(ev.filter(ev.event_type == "Request"), p.requests, inputs)
-    eps = Episodes(new_only(eps.episodes, ev, p.new_client), eps.members)
+    eps = Episodes(inputs.stage(new_only(eps.episodes, ev, p.new_client)), eps.members)
     return with_sequels(eps, ev, p.requests, inputs)
 
 
@@ -105,7 +106,7 @@ def _st_max_sequels(inputs: Inputs) -> ir.Table:
         eps = episodes(rows, p.st_max, inputs)
     else:
         eps = episodes(rows, p.st_max, inputs)
-        eps = Episodes(new_only(eps.episodes, ev, p.new_client), eps.members)
+        eps = Episodes(inputs.stage(new_only(eps.episodes, ev, p.new_client)), eps.members)
     return with_sequels(eps, ev, p.st_max, inputs)
 
 
