@@ -193,9 +193,22 @@ def counted(p: ir.Table, rule: ir.StringValue, **dims: ir.Value) -> ir.Table:
                     value=ibis.literal(1, "int64"))
 
 
+# The columns of the chains' rows (what LTS001c and LTS002b read of them).
+CHAIN_COLUMNS = ("_row", "event_key", "la_code", "person_key", "event_type", "event_start",
+                 "event_end", "end_derived", "service_type", "service_component",
+                 "delivery_mechanism", "event_outcome", "date_of_birth", "date_of_death",
+                 "gender", "ethnicity", "primary_support_reason", "has_informal_carer",
+                 "lt_rank")
+
+
 def long_chains(inputs: Inputs) -> ir.Table:
     """LTS001c: rows ongoing at S whose chain of long-term services (any type, gaps of at most
-    `chain.gap_days`, open ends as `today`) started more than `chain.months` before S."""
+    `chain.gap_days`, open ends as `today`) started more than `chain.months` before S. Built
+    once per run."""
+    return inputs.shared("long_term.long_chains", lambda: _long_chains(inputs))
+
+
+def _long_chains(inputs: Inputs) -> ir.Table:
     lt = settings(inputs)
     t = inputs.events
     t = t.filter((t.event_type == "Service") & t.service_type.isin(list(lt.service_types)))
@@ -203,6 +216,7 @@ def long_chains(inputs: Inputs) -> ir.Table:
     s = ibis.literal(inputs.period_end, type="date")
     t = t.filter(t.event_start.notnull() & (t.event_start <= s)
                  & (t.date_of_death.isnull() | (t.date_of_death >= s)))
+    t = t.select(*(c for c in CHAIN_COLUMNS if c in t.columns))  # narrow: windows below
     t = t.mutate(_end=t.end_derived.fill_null(ibis.literal(inputs.today, type="date")))
     order = [t.event_start, t._end]
     if lt.chain.compare == "running_max":
@@ -222,8 +236,10 @@ def long_chains(inputs: Inputs) -> ir.Table:
 
 
 def psr_by_setting(inputs: Inputs, rows: ir.Table, table: str, code: str) -> ir.Table:
-    """Tables 1a (first age band) and 1b (second): people by PSR x setting/mechanism."""
-    p = people(inputs, rows, ("primary_support_reason",))
+    """Tables 1a (first age band) and 1b (second): people by PSR x setting/mechanism (the
+    people of `code`'s cohort `rows` resolved once per run for both tables)."""
+    p = inputs.shared(("long_term.psr_people", code),
+                      lambda: people(inputs, rows, ("primary_support_reason",)))
     want = band_labels(inputs)[0 if table == "1a" else 1]
     p = p.filter(p.band == want)
     rule = (ibis.literal(f"{code}>{want}>setting>") + p.label + ">psr>"
