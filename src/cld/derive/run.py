@@ -38,6 +38,7 @@ from cld.derive.population import is_synthetic, population_for
 from cld.derive.population import read_population as _read_population
 from cld.derive.profile import MethodProfile
 from cld.derive.registry import NOT_PRODUCED, OUTPUTS, Output
+from cld.engines import cache as engine_cache
 from cld.errors import CldError
 
 ENGLAND = ("E92000001", "England")  # ONS code of England
@@ -241,19 +242,19 @@ def _count(t: ir.Table) -> int:
 
 
 def _materialise(d: Derived, progress: Progress | None, **meta: Any) -> Run:
-    """Compute each output once (contributions and cells in memory), reporting progress."""
+    """Compute each output once, reporting progress: its contributions and cells as
+    temporary tables on the engine (no round trip through Arrow)."""
     names = list(d.cells)
     contributions: dict[str, ir.Table] = {}
     cells: dict[str, ir.Table] = {}
     for n, name in enumerate(names):
         if progress:
             progress(name, n, len(names))
-        contributions[name] = ibis.memtable(d.contributions[name].to_pyarrow())
-        cells[name] = ibis.memtable(
-            make_cells(OUTPUTS[name], contributions[name], meta["las"]).to_pyarrow())
+        contributions[name] = engine_cache(d.contributions[name])
+        cells[name] = engine_cache(make_cells(OUTPUTS[name], contributions[name], meta["las"]))
     if progress:
         progress("", len(names), len(names))
-    dropped = ibis.memtable(d.dropped.to_pyarrow())
+    dropped = engine_cache(d.dropped)
     return Run(d.profile, d.period_start, d.period_end, d.events, dropped, contributions, cells,
                **meta)
 

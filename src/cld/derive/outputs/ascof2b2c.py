@@ -90,7 +90,12 @@ class Admissions(Strict):
 
 def candidates(inputs: Inputs) -> ir.Table:
     """One row per residential/nursing service starting in the period: la_code, unit
-    (person key), age_band, part (its reason), rule, start."""
+    (person key), age_band, part (its reason), rule, start. Built once per run (2B and 2C
+    both start from it)."""
+    return inputs.shared("ascof2b2c.candidates", lambda: _candidates(inputs))
+
+
+def _candidates(inputs: Inputs) -> ir.Table:
     s = inputs.profile.get("admissions", Admissions)
     t = inputs.events
     ps = ibis.literal(inputs.period_start, type="date")

@@ -29,7 +29,9 @@ GROUPS = ("18-64", "65+", "Total")
 def contributions(inputs: Inputs, numerator: str) -> ir.Table:
     lt = settings(inputs)
     a = lt.ascof3d
-    p = people(inputs, services(inputs, "snapshot", dp_component=a.dp_component))
+    p = inputs.shared("ascof3d.people",  # 1a and 2a, each reading it six times
+                      lambda: people(inputs, services(inputs, "snapshot",
+                                                      dp_component=a.dp_component)))
     ranks = a.sds_ranks if numerator == "sds" else a.dp_ranks
     part = ibis.cases(
         (p.age.isnull() & ~ibis.literal(a.unknown_age_in_total), UNKNOWN_AGE),

@@ -185,6 +185,8 @@ def _people(inputs: Inputs, cohort_settings: tuple[str, ...]) -> ir.Table:
         keys = persons.select(k_la=persons.la_code, k_pk=persons.person_key)
         source = ev.join(keys, [ev.la_code == keys.k_la, ev.person_key == keys.k_pk]).drop(
             "k_la", "k_pk")
+    rows = source  # computed once: the birth date, each attribute and the inference read it
+    source = inputs.shared(("learning_disability.source", cohort_settings), lambda: rows)
     dob = source.group_by(["la_code", "person_key"]).aggregate(
         date_of_birth=source.date_of_birth.cast("date").min())
     p = persons.join(dob, ["la_code", "person_key"])

@@ -142,6 +142,14 @@ def months_before(d: date, months: int) -> date:
     return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
+# The columns of the cohorts' service rows (what the LTS, LTS002 and ASCOF 3D tables read).
+ROW_COLUMNS = ("_row", "event_key", "la_code", "person_key", "event_type", "event_start",
+               "event_end", "end_derived", "service_type", "service_component",
+               "delivery_mechanism", "event_outcome", "date_of_birth", "birth_year",
+               "birth_month", "date_of_death", "gender", "ethnicity", "primary_support_reason",
+               "has_informal_carer", "lt_rank")
+
+
 def services(inputs: Inputs, window: Window, *, dp_component: bool = False) -> ir.Table:
     """Long-term service rows (with `lt_rank`) in the year or ongoing at the snapshot S (the
     period end); people who died before the period (year) or before S (snapshot) left out."""
@@ -157,9 +165,10 @@ def _services(inputs: Inputs, window: Window, dp_component: bool) -> ir.Table:
     s = ibis.literal(inputs.period_end, type="date")
     start = ibis.literal(inputs.period_start, type="date")
     since = start if window == "year" else s
-    return t.filter(t.event_start.notnull() & (t.event_start <= s)
-                    & (t.end_derived.isnull() | (t.end_derived >= since))
-                    & (t.date_of_death.isnull() | (t.date_of_death >= since)))
+    t = t.filter(t.event_start.notnull() & (t.event_start <= s)
+                 & (t.end_derived.isnull() | (t.end_derived >= since))
+                 & (t.date_of_death.isnull() | (t.date_of_death >= since)))
+    return t.select(*(c for c in ROW_COLUMNS if c in t.columns))
 
 
 def people(inputs: Inputs, rows: ir.Table, items: tuple[str, ...] = ()) -> ir.Table:
@@ -195,7 +204,12 @@ def counted(p: ir.Table, rule: ir.StringValue, **dims: ir.Value) -> ir.Table:
 
 def long_chains(inputs: Inputs) -> ir.Table:
     """LTS001c: rows ongoing at S whose chain of long-term services (any type, gaps of at most
-    `chain.gap_days`, open ends as `today`) started more than `chain.months` before S."""
+    `chain.gap_days`, open ends as `today`) started more than `chain.months` before S. Built
+    once per run."""
+    return inputs.shared("long_term.long_chains", lambda: _long_chains(inputs))
+
+
+def _long_chains(inputs: Inputs) -> ir.Table:
     lt = settings(inputs)
     t = inputs.events
     t = t.filter((t.event_type == "Service") & t.service_type.isin(list(lt.service_types)))
@@ -203,6 +217,7 @@ def long_chains(inputs: Inputs) -> ir.Table:
     s = ibis.literal(inputs.period_end, type="date")
     t = t.filter(t.event_start.notnull() & (t.event_start <= s)
                  & (t.date_of_death.isnull() | (t.date_of_death >= s)))
+    t = t.select(*(c for c in ROW_COLUMNS if c in t.columns))  # narrow: windows below
     t = t.mutate(_end=t.end_derived.fill_null(ibis.literal(inputs.today, type="date")))
     order = [t.event_start, t._end]
     if lt.chain.compare == "running_max":
@@ -222,8 +237,10 @@ def long_chains(inputs: Inputs) -> ir.Table:
 
 
 def psr_by_setting(inputs: Inputs, rows: ir.Table, table: str, code: str) -> ir.Table:
-    """Tables 1a (first age band) and 1b (second): people by PSR x setting/mechanism."""
-    p = people(inputs, rows, ("primary_support_reason",))
+    """Tables 1a (first age band) and 1b (second): people by PSR x setting/mechanism (the
+    people of `code`'s cohort `rows` resolved once per run for both tables)."""
+    p = inputs.shared(("long_term.psr_people", code),
+                      lambda: people(inputs, rows, ("primary_support_reason",)))
     want = band_labels(inputs)[0 if table == "1a" else 1]
     p = p.filter(p.band == want)
     rule = (ibis.literal(f"{code}>{want}>setting>") + p.label + ">psr>"

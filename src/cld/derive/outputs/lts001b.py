@@ -36,7 +36,9 @@ def carer(inputs: Inputs) -> ir.Table:
 
 def _ethnicity(gender: str) -> ir.Table:
     def build(inputs: Inputs) -> ir.Table:
-        p = people(inputs, services(inputs, "snapshot"), ("gender", "ethnicity"))
+        p = inputs.shared(("LTS001b.people", "gender", "ethnicity"),  # 3a and 3b
+                          lambda: people(inputs, services(inputs, "snapshot"),
+                                         ("gender", "ethnicity")))
         p = p.filter(p.gender == gender)
         return counted(p, ibis.literal(f"LTS001b>{gender}>ethnicity>") + p.ethnicity,
                        ethnicity=p.ethnicity)

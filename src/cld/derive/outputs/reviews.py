@@ -9,6 +9,7 @@ person's top setting in the cohort)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
@@ -34,7 +35,12 @@ Cohort = Callable[[Inputs], ir.Table]
 def reviews(inputs: Inputs, cohort: Cohort) -> ir.Table:
     """Reviews ending in the period of people in the cohort, with `review_setting`: the
     column label of the best-ranked cohort service ongoing at the review's start, else of the
-    person's top setting in the cohort; `review_unit`: the review's key."""
+    person's top setting in the cohort; `review_unit`: the review's key. Built once per run
+    and cohort (tables 1 and 2 both start from it)."""
+    return inputs.shared(("reviews", cohort), lambda: _reviews(inputs, cohort))
+
+
+def _reviews(inputs: Inputs, cohort: Cohort) -> ir.Table:
     lt = settings(inputs)
     rows = cohort(inputs)
     p = top(rows).rename(p_rank="lt_rank")
@@ -48,9 +54,10 @@ def reviews(inputs: Inputs, cohort: Cohort) -> ir.Table:
                  + t.event_key.cast("string").fill_null(t._row.cast("string")))
     o = rows.select(o_la=rows.la_code, o_person=rows.person_key, o_start=rows.event_start,
                     o_end=rows.end_derived, o_rank=rows.lt_rank)
+    # an open end as a far date, not `IS NULL OR`: an OR makes DuckDB join nested-loop
+    open_end = o.o_end.fill_null(ibis.literal(date(9999, 12, 31), type="date"))
     j = t.left_join(o, [t.la_code == o.o_la, t.person_key == o.o_person,
-                        o.o_start <= t.event_start,
-                        o.o_end.isnull() | (o.o_end >= t.event_start)])
+                        o.o_start <= t.event_start, open_end >= t.event_start])
     at = j.group_by(["la_code", "review_unit"]).aggregate(at_rank=j.o_rank.min())
     t = t.join(at, ["la_code", "review_unit"])
     setting = label(ibis.coalesce(t.at_rank, t.p_rank), lt.hierarchy, "setting")
