@@ -1,0 +1,63 @@
+"""Adding organisations and users (for `cld orgs add` and `cld users add`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cld.errors import CldError
+from cld.web.accounts import models as m
+from cld.web.accounts.rules import region_las
+
+
+class AccountError(CldError):
+    """An organisation or user that cannot be added as asked."""
+
+
+def add_org(name: str, kind: str, *, la: str | None = None,
+            region: str | None = None) -> m.Organisation:
+    from cld.spec.register import all_las
+
+    kinds = [k for k, _ in m.KINDS]
+    if kind not in kinds:
+        raise AccountError(f"unknown organisation kind {kind!r} (choose from "
+                           f"{', '.join(kinds)})")
+    if kind == m.LA and (not la or la not in all_las()):
+        raise AccountError(f"an LA organisation needs an LA code from the register "
+                           f"(got {la!r})")
+    if kind == m.REGION and (not region or not region_las(region)):
+        regions = sorted({x.region for x in all_las().values()})
+        raise AccountError(f"unknown DSCRO region {region!r} (the register has: "
+                           f"{'; '.join(regions)})")
+    if (la and kind != m.LA) or (region and kind != m.REGION):
+        raise AccountError("an LA code goes with kind la, a region with kind region only")
+    if m.Organisation.objects.filter(name=name).exists():
+        raise AccountError(f"there is already an organisation called {name!r}")
+    return m.Organisation.objects.create(name=name, kind=kind, la_code=la or "",
+                                         dscro_region=region or "")
+
+
+def add_user(email: str, role: str, org: str, password: str) -> Any:
+    if role not in m.ROLES:
+        raise AccountError(f"unknown role {role!r} (choose from {', '.join(m.ROLES)})")
+    o = m.Organisation.objects.filter(name=org).first()
+    if o is None:
+        raise AccountError(f"no organisation called {org!r}: add it first")
+    if o.kind != m.ROLES[role]:
+        raise AccountError(f"the role {role} belongs to a {m.ROLES[role]} organisation, "
+                           f"but {org!r} is of kind {o.kind}")
+    users = get_user_model()
+    if users.objects.filter(username=email).exists():
+        raise AccountError(f"there is already a user {email}")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise AccountError("the password is too weak: " + " ".join(exc.messages)) from None
+    with transaction.atomic():
+        user = users.objects.create_user(username=email, email=email, password=password)
+        m.Membership.objects.create(user=user, organisation=o, role=role)
+    return user
