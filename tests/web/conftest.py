@@ -33,7 +33,7 @@ class Portal:
     synthetic: Path  # the synthetic file with defects both were made from
 
 
-def synthetic(path: Path, people: int = 60, defects: float = 0.05) -> Path:
+def synthetic(path: Path, people: int = 60, defects: float = 0.25) -> Path:
     from cld.synth import generate, write_submission
 
     result = generate(LA_A, date(2020, 4, 1), date(2021, 3, 31), people=people, seed=7,
