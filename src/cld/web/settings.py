@@ -69,6 +69,8 @@ def portal_settings(secret_key: str, *, debug: bool = False, secure: bool = Fals
         CSRF_COOKIE_HTTPONLY=True, CSRF_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure, CSRF_COOKIE_SECURE=secure,
         SECURE_HSTS_SECONDS=31536000 if secure else 0, SECURE_SSL_REDIRECT=secure,
+        # behind HTTPS: the proxy in front says so (and must strip the header from clients)
+        SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
         SECURE_CONTENT_TYPE_NOSNIFF=True, SECURE_REFERRER_POLICY="same-origin",
         SECURE_CROSS_ORIGIN_OPENER_POLICY="same-origin", X_FRAME_OPTIONS="DENY",
         CONTENT_SECURITY_POLICY={"DIRECTIVES": {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 from django_tasks import task
 
@@ -49,7 +51,7 @@ def process_upload(upload_id: int) -> str:
     return up.state
 
 
-def _validate_only(up: Upload, folder, step) -> None:  # type: ignore[no-untyped-def]
+def _validate_only(up: Upload, folder: Path, step: Callable[[str], None]) -> None:
     from cld.ingest import UnreadableFile
     from cld.store.results import save_result
     from cld.store.years import parse_year

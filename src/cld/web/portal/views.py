@@ -142,7 +142,8 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def submission(request: HttpRequest, pk: int) -> HttpResponse:
-    from cld.store.queries import stored_result, submission as info
+    from cld.store.queries import stored_result
+    from cld.store.queries import submission as info
 
     store = boot.store()
     sub = info(store, pk)
@@ -180,7 +181,8 @@ def check_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 def submission_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
-    from cld.store.queries import stored_result, submission as info
+    from cld.store.queries import stored_result
+    from cld.store.queries import submission as info
 
     store = boot.store()
     sub = info(store, pk)
