@@ -92,3 +92,34 @@ def test_cli_errors_for_users_and_orgs(portal: Any) -> None:
         add_user("x@example.test", "la_submitter", "LA A", "short")
     with pytest.raises(CldError, match="already a user"):
         add_user("sub_a@example.test", "la_submitter", "LA A", PASSWORD)
+
+
+def test_two_factor_sign_in_asks_for_the_apps_code(portal: Any) -> None:
+    import base64
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    from django.test import Client
+    from django_otp.oath import totp
+
+    from cld.web.accounts.manage import add_totp, add_user
+
+    add_user("twofactor@example.test", "la_analyst", "LA A", PASSWORD)
+    url = add_totp("twofactor@example.test")
+    assert url.startswith("otpauth://totp/")
+    secret = parse_qs(urlparse(url).query)["secret"][0]
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    code = f"{totp(key, step=30, t0=0, digits=6, drift=0):06d}"
+    form = {"username": "twofactor@example.test", "password": PASSWORD}
+
+    c = Client()
+    r = c.post("/login/", form)  # the password alone is not enough now
+    assert r.status_code == 200 and "from your authenticator app" in r.content.decode()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    assert c.post("/login/", form | {"otp_token": wrong}).status_code == 200
+    time.sleep(1)  # django-otp throttles after a failure (1 s, then doubling)
+    r = c.post("/login/", form | {"otp_token": code})
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert c.get("/").status_code == 200
+    again = Client().post("/login/", form | {"otp_token": code})  # a code works once
+    assert again.status_code == 200

@@ -96,3 +96,18 @@ def users_add(
 
     user = add_user(email, role, org, password)
     out.print(f"added user {user.get_username()} ({role}, {org})", highlight=False)
+
+
+@users_app.command("totp")
+def users_totp(
+    email: Annotated[str, typer.Option(help="The user's email address.")],
+    store: StoreOpt = None, database: DbOpt = None,
+) -> None:
+    """Turn on two-factor sign-in for a user: prints the otpauth:// URL for their app."""
+    _portal(store, database)
+    from cld.web.accounts.manage import add_totp
+
+    url = add_totp(email)
+    err.print("Give this to the user only (it is their secret); from now on signing in "
+              "asks for the app's code:", highlight=False)
+    out.print(url, highlight=False, soft_wrap=True)

@@ -27,6 +27,7 @@ def portal_settings(secret_key: str, *, debug: bool = False, secure: bool = Fals
         INSTALLED_APPS=[
             "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
             "django.contrib.staticfiles", "axes", "csp", "django_tasks", "django_tasks_db",
+            "django_otp", "django_otp.plugins.otp_totp",
             "rules.apps.AutodiscoverRulesConfig", "cld.store", "cld.web.accounts",
             "cld.web.portal",
         ],
@@ -37,6 +38,7 @@ def portal_settings(secret_key: str, *, debug: bool = False, secure: bool = Fals
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django_otp.middleware.OTPMiddleware",
             "csp.middleware.CSPMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "cld.web.portal.access.AccessMiddleware",

@@ -61,3 +61,17 @@ def add_user(email: str, role: str, org: str, password: str) -> Any:
         user = users.objects.create_user(username=email, email=email, password=password)
         m.Membership.objects.create(user=user, organisation=o, role=role)
     return user
+
+
+def add_totp(email: str) -> str:
+    """Give the user a TOTP authenticator (sign-in then asks for its code); returns the
+    otpauth:// URL to enter in the app (a secret: show it to that user only)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.filter(username=email).first()
+    if user is None:
+        raise AccountError(f"no user {email}")
+    if TOTPDevice.objects.filter(user=user).exists():
+        raise AccountError(f"{email} already has an authenticator")
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return str(device.config_url)

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
+from django import forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,9 +32,38 @@ def years(today: datetime | None = None) -> list[str]:
     return [f"{y}/{(y + 1) % 100:02d}" for y in range(last, 2019, -1)]
 
 
+class LoginForm(AuthenticationForm):
+    """User name and password, then the authenticator's code for users who have one."""
+
+    otp_token = forms.CharField(required=False, max_length=8)
+    device: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        from django_otp import devices_for_user, match_token
+
+        data = super().clean()
+        user = self.get_user()
+        if user is not None and any(devices_for_user(user, confirmed=True)):
+            token = (data.get("otp_token") or "").strip()
+            self.device = match_token(user, token) if token else None
+            if self.device is None:
+                raise forms.ValidationError("Enter the current code from your authenticator "
+                                            "app", code="otp")
+        return data
+
+
 class Login(auth_views.LoginView):
     template_name = "portal/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from django_otp import login as otp_login
+
+        response = super().form_valid(form)
+        if form.device is not None:
+            otp_login(self.request, form.device)
+        return response
 
 
 def logout(request: HttpRequest) -> HttpResponse:
