@@ -131,5 +131,11 @@ def test_versions_show_only_the_users_own_la(portal: Any) -> None:
         c.force_login(portal.users[who])
         pages[who] = c.get("/versions/?year=2020/21").content.decode()
     assert f'href="/submissions/{portal.submission}/"' in pages["sub_a"]
+    # the history of its events by version: one accepted version, every event new in it
+    from cld.store.queries import submission
+
+    n = submission(portal.store, portal.submission).rows
+    cells = "".join(f'<td class="govuk-table__cell">{v}</td>' for v in [1, n, n, 0, 0, 0, 0, 0])
+    assert cells in pages["sub_a"]  # version 1, n rows, all new, none returned/changed/...
     assert "/submissions/" not in pages["sub_b"]
     assert "Nothing submitted for 2020/21 yet" in pages["sub_b"]

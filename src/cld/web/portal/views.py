@@ -226,9 +226,17 @@ def versions(request: HttpRequest) -> HttpResponse:
 
     year = _year(request)
     la = own_la(request.user)
-    subs = list_submissions(boot.store(), year, la)
+    assert la is not None  # the access rule admits LA users only
+    store = boot.store()
+    subs = list_submissions(store, year, la)
+    changes: list[dict[str, Any]] = []
+    if any(s.status == "accepted" for s in subs):
+        from cld.store import history
+
+        changes = history(store, la, year)[1].to_pyarrow().to_pylist()
     return render(request, "portal/versions.html", {"year": year, "years": years(),
-                                                    "subs": subs[::-1], "la": la})
+                                                    "subs": subs[::-1], "la": la,
+                                                    "changes": changes})
 
 
 def tracker(request: HttpRequest) -> HttpResponse:
