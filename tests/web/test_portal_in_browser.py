@@ -50,8 +50,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    log = Path(store).parent / "serve.log"
     proc = subprocess.Popen([*CLD, "serve", "--store", store, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -59,8 +60,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 urllib.request.urlopen(url + "/login/", timeout=2)
                 break
             except OSError:
-                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert proc.poll() is None, log.read_text()
                 time.sleep(0.5)
+        said = log.read_text().splitlines()[0]
+        assert said.startswith(f"The portal is at {url}/ (store {store})"), said
         yield url
     finally:
         proc.terminate()

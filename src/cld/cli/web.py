@@ -43,7 +43,7 @@ def serve(
     st = _portal(store, database, hosts=[host, "127.0.0.1", "localhost"])
     threading.Thread(target=worker().run, name="cld-worker", daemon=True).start()
     out.print(f"The portal is at http://{host}:{port}/ (store {st.root}); Ctrl-C stops it.",
-              highlight=False)
+              highlight=False, soft_wrap=True)
     try:
         run(host, port, get_wsgi_application(), threading=True)
     except KeyboardInterrupt:
