@@ -71,7 +71,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(portal: Any) -> Iterator[Any]:
+    """Chromium. The in-process portal (for its URL configuration) is set up first: the ORM
+    refuses to run in a thread where Playwright's event loop runs."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -158,3 +160,33 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     assert c.page.locator("#tracker tbody tr").count() > 1  # the rest of the region, too
     assert c.csp == []
     ctx.close()
+
+
+def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> None:
+    """Every page of the URL configuration (downloads aside), as the LA's user and as the
+    processor, whether it shows them the page or refuses it: axe-core finds no serious or
+    critical violation. Runs after the journey, which made upload 1 and submission 1."""
+    from django.urls import reverse
+
+    from tests.web.test_permissions import url_names
+
+    pages = []
+    for name, pattern in url_names().items():
+        keys = set(pattern.pattern.converters)
+        if "fmt" in keys:
+            continue  # a file, not a page
+        pages.append(reverse(name, kwargs={"pk": 1} if "pk" in keys else {}))
+    assert len(pages) >= 8
+    for email in ("la@example.test", "dscro@example.test"):
+        ctx = browser.new_context()
+        c = Checked(ctx.new_page())
+        sign_in(c, server, email)
+        for path in pages:
+            c.goto(server + path)
+        c.page.goto(server + "/upload/")
+        if email == "la@example.test":  # the form's error state
+            c.page.click("button:has-text('Upload')")
+            assert "Select a CSV or XLSX file" in c.page.inner_text(".govuk-error-summary")
+            c.accessible()
+        assert c.csp == []
+        ctx.close()
