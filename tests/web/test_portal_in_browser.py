@@ -150,6 +150,7 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     assert c.page.inner_text("#errors") == f"{errors:,}"
     c.goto(server + "/versions/?year=2020/21")
     assert c.page.locator("#versions tbody tr").count() == 1
+    assert "q4-with-defects.csv" in c.page.inner_text("#versions")  # stored under its name
     c.page.click("button:has-text('Sign out')")
     c.page.wait_for_url(server + "/login/")
 

@@ -51,7 +51,7 @@ def test_a_checked_upload_shows_what_the_engine_found(portal: Any) -> None:
     assert expected.errors and expected.errors > 0  # the synthetic file has defects
     assert f'<dd class="govuk-summary-list__value" id="errors">{expected.errors:,}</dd>' in page
     assert "Checked only: nothing was stored." in page
-    assert not (portal.store.path(up.folder) / "original.csv").exists()  # not kept
+    assert not (portal.store.path(up.folder) / "my file.csv").exists()  # not kept
 
 
 def test_issues_are_paginated(portal: Any) -> None:
@@ -105,8 +105,8 @@ def test_a_path_in_the_name_goes_nowhere(portal: Any) -> None:
     assert up.filename == "evil.csv"
     stored = portal.store.path(up.folder)
     assert stored.parent == portal.store.root / "portal" / "uploads"
-    assert [p.name for p in stored.iterdir()] == ["original.csv"]
-    assert not list(portal.store.root.parent.rglob("evil.csv"))
+    assert [p.name for p in stored.iterdir()] == ["evil.csv"]
+    assert list(portal.store.root.parent.rglob("evil.csv")) == [stored / "evil.csv"]
 
 
 @pytest.mark.parametrize("size", [5_000, 200_000])  # caught while streaming / by its length

@@ -11,7 +11,6 @@ from django_tasks import task
 from cld.errors import CldError
 from cld.web import boot
 from cld.web.portal.models import Upload
-from cld.web.portal.uploads import original
 
 
 @task()
@@ -29,7 +28,7 @@ def process_upload(upload_id: int) -> str:
         if up.mode == Upload.SUBMIT:
             from cld.store import submit
 
-            outcome = submit(store, original(folder), up.la_code, up.year,
+            outcome = submit(store, folder / up.filename, up.la_code, up.year,
                              by=up.user.get_username(), progress=step)
             up.outcome, up.message = outcome.kind, outcome.message
             up.submission_id = outcome.submission.pk if outcome.submission else None
@@ -47,7 +46,7 @@ def process_upload(upload_id: int) -> str:
         if up.mode == Upload.SUBMIT:  # the store keeps its own copy
             shutil.rmtree(folder, ignore_errors=True)
         else:
-            original(folder).unlink(missing_ok=True)
+            (folder / up.filename).unlink(missing_ok=True)
     return up.state
 
 
@@ -58,7 +57,7 @@ def _validate_only(up: Upload, folder: Path, step: Callable[[str], None]) -> Non
     from cld.validation.engine import validate
 
     try:
-        result = validate(original(folder), la_code=up.la_code,
+        result = validate(folder / up.filename, la_code=up.la_code,
                           period_start=parse_year(up.year).start, display_name=up.filename,
                           progress=step)
     except UnreadableFile as exc:

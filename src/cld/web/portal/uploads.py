@@ -61,7 +61,7 @@ def accept(tmp_path: Path, name: str, root: Path) -> tuple[str, Path]:
     clean = display_name(name)
     folder = root / "portal" / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    dest = folder / f"original{Path(clean).suffix.lower()}"
+    dest = folder / clean  # the store records the name it is submitted under
     shutil.move(str(tmp_path), dest)
     try:
         kind(dest, read_head(dest, clean), clean)
@@ -69,7 +69,3 @@ def accept(tmp_path: Path, name: str, root: Path) -> tuple[str, Path]:
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadRefused(str(exc)) from None
     return clean, folder
-
-
-def original(folder: Path) -> Path:
-    return next(p for p in folder.iterdir() if p.name.startswith("original"))
