@@ -123,3 +123,20 @@ def test_two_factor_sign_in_asks_for_the_apps_code(portal: Any) -> None:
     assert c.get("/").status_code == 200
     again = Client().post("/login/", form | {"otp_token": code})  # a code works once
     assert again.status_code == 200
+
+
+def test_account_changes_are_in_the_audit_trail(portal: Any) -> None:
+    import json
+
+    from cld.store.queries import audit_events
+    from cld.web.accounts.manage import add_org, add_user
+
+    add_org("Audited LA", "la", la="716")
+    add_user("audited@example.test", "la_analyst", "Audited LA", PASSWORD)
+    org, user = audit_events(portal.store, 2)
+    assert org["action"] == "add organisation" and user["action"] == "add user"
+    assert json.loads(org["details"]) == {"organisation": "Audited LA", "kind": "la",
+                                          "la": "716", "region": "", "via": "cli"}
+    assert json.loads(user["details"]) == {"user": "audited@example.test",
+                                           "role": "la_analyst", "organisation": "Audited LA",
+                                           "via": "cli"}

@@ -37,8 +37,11 @@ def add_org(name: str, kind: str, *, la: str | None = None,
         raise AccountError("an LA code goes with kind la, a region with kind region only")
     if m.Organisation.objects.filter(name=name).exists():
         raise AccountError(f"there is already an organisation called {name!r}")
-    return m.Organisation.objects.create(name=name, kind=kind, la_code=la or "",
-                                         dscro_region=region or "")
+    org = m.Organisation.objects.create(name=name, kind=kind, la_code=la or "",
+                                        dscro_region=region or "")
+    _audit("add organisation", organisation=name, kind=kind, la=la or "",
+           region=region or "")
+    return org
 
 
 def add_user(email: str, role: str, org: str, password: str) -> Any:
@@ -60,6 +63,7 @@ def add_user(email: str, role: str, org: str, password: str) -> Any:
     with transaction.atomic():
         user = users.objects.create_user(username=email, email=email, password=password)
         m.Membership.objects.create(user=user, organisation=o, role=role)
+    _audit("add user", user=email, role=role, organisation=org)
     return user
 
 
@@ -74,4 +78,13 @@ def add_totp(email: str) -> str:
     if TOTPDevice.objects.filter(user=user).exists():
         raise AccountError(f"{email} already has an authenticator")
     device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    _audit("add authenticator", user=email)
     return str(device.config_url)
+
+
+def _audit(action: str, **details: str) -> None:
+    """Account changes go in the store's audit trail too (by whoever ran the command)."""
+    from cld.store.core import default_actor
+    from cld.web import boot
+
+    boot.store().record(default_actor(), action, via="cli", **details)

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from rules import Predicate
 
 from cld.web.accounts.rules import is_la_user, is_national, is_processor, sees_la, signed_in
@@ -78,7 +79,7 @@ class AccessMiddleware:
         if rule.allow is None:
             return None
         if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         if rule.la is None:
             ok = rule.allow.test(request.user)
         else:
