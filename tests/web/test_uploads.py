@@ -140,3 +140,28 @@ def test_every_report_format_downloads_and_is_audited(portal: Any) -> None:
         assert json.loads(last["details"])["format"] == fmt
     assert verify(portal.store.alias).ok
     assert c.get(f"/submissions/{portal.submission}/report.exe").status_code == 404
+
+
+def test_problems_by_field_lead_to_that_fields_rows(portal: Any) -> None:
+    import re
+    from collections import Counter
+    from urllib.parse import urlencode
+
+    from cld.store.queries import stored_result
+
+    result = stored_result(portal.store, portal.submission).result
+    per_column = Counter(result.issues["column"].to_pylist())
+    bad = [f.column for f in result.field_stats if f.invalid]
+    assert bad  # the synthetic defects make some values invalid
+    column = bad[0]
+    c = signed_in(portal, "sub_a")
+    page = c.get(f"/submissions/{portal.submission}/").content.decode()
+    assert f'href="?{urlencode({"field": column})}#issues">{column}</a>' in page
+    page = c.get(f"/submissions/{portal.submission}/?{urlencode({'field': column})}")
+    text = page.content.decode()
+    table = text[text.index('id="issues"'):text.index("</table>", text.index('id="issues"'))]
+    cells = re.findall(r'<tr class="govuk-table__row"><td class="govuk-table__cell">[^<]*</td>'
+                       r'\s*<td class="govuk-table__cell">([^<]*)</td>', table)
+    n = per_column[column]
+    assert cells == [column] * min(n, 50)
+    assert f"of {n:,}." in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.templatetags.static import static
 from django.urls import reverse
@@ -16,5 +17,6 @@ def environment(**options: Any) -> Environment:
         PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
     ])
     env = Environment(**options)
-    env.globals.update(static=static, url=lambda name, *args: reverse(name, args=args))
+    env.globals.update(static=static, url=lambda name, *args: reverse(name, args=args),
+                       urlencode=urlencode)
     return env

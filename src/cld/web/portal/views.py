@@ -6,6 +6,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyarrow.compute as pc
 from django import forms
@@ -138,27 +139,30 @@ def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/status.html", {"up": up})
 
 
-def _page(request: HttpRequest, result: Any) -> Any:
-    """One page of the issues table, worst first as the result keeps them (row order)."""
+def _page(request: HttpRequest, result: Any) -> tuple[Any, list[dict[str, Any]], str]:
+    """One page of the issues table (in row order), of one field's issues when asked."""
     issues = result.issues
-    severity = request.GET.get("severity")
-    if severity in ("fatal", "error", "warning"):
-        issues = issues.filter(pc.equal(issues["severity"], severity))
+    field = request.GET.get("field", "")
+    if field:
+        issues = issues.filter(pc.equal(issues["column"], field))
     pages = Paginator(range(issues.num_rows), PAGE)
     page = pages.get_page(request.GET.get("page"))
     rows = (issues.slice(page.start_index() - 1, PAGE).to_pylist() if issues.num_rows
             else [])
-    return page, rows, severity
+    return page, rows, field
 
 
 def _result_page(request: HttpRequest, result: Any, reason: str, ctx: dict[str, Any]
                  ) -> HttpResponse:
     if result is None:
         return render(request, "portal/result.html", {**ctx, "result": None, "reason": reason})
-    page, rows, severity = _page(request, result)
+    page, rows, field = _page(request, result)
+    fields = [f for f in result.field_stats
+              if f.invalid or (f.requirement == "mandatory" and f.filled < f.rows)]
     return render(request, "portal/result.html", {
         **ctx, "result": result, "s": result.summary, "reason": reason, "page": page,
-        "rows": rows, "severity": severity, "formats": FORMATS,
+        "rows": rows, "field": field, "formats": FORMATS, "fields": fields,
+        "more": urlencode({"field": field}) if field else "",
         "rules": sorted(result.rule_counts, key=lambda r: -r.count)})
 
 
