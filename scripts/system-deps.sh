@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the test suite uses for real: Chromium (the HTML report in a browser),
+# Debian packages the test suite uses for real: Chromium (the HTML report and the portal in a
+# browser), npm (the portal's GOV.UK Frontend, built at install time),
 # PostgreSQL (the store's server database; the tests start their own cluster) and a Java 17
 # runtime (derive on a local Spark session, the `spark` extra).
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)  # the portal's GOV.UK Frontend build
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

@@ -34,7 +34,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "privacy": GROUND | {"privacy", "store", "validation", "ingest"},
     "privacy.benchmark": GROUND | {"privacy", "store", "validation", "ingest", "derive"},
 }
-SHELLS = frozenset({"cli", "__main__"})
+SHELLS = frozenset({"cli", "web", "__main__"})
 
 
 def modules(root: Path = SRC) -> dict[str, Path]:

@@ -28,6 +28,9 @@ from cld.cli import explain, profiles  # noqa: F401
 # isort: split
 from cld.cli import benchmark  # noqa: F401
 
+# isort: split
+from cld.cli import web  # noqa: F401
+
 __all__ = ["app", "main"]
 
 

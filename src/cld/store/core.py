@@ -78,7 +78,7 @@ class Store:
     # --- opening -------------------------------------------------------------------------
     @classmethod
     def open(cls, root: str | Path | None = None, database: str | None = None,
-             create: bool = True) -> Store:
+             create: bool = True, alias: str | None = None) -> Store:
         """Open the store at `root` (env CLD_STORE, else ./cld-store); a new one is created
         there when `create` (else a missing store is an error: a mistyped path).
 
@@ -100,7 +100,7 @@ class Store:
             config = db.database_settings(url, str(path / "cld.sqlite3"))
         except db.DatabaseConfigError as exc:
             raise StoreError(str(exc)) from None
-        alias = db.register_alias(config)
+        alias = db.register_alias(config, alias)
         store = cls(path, settings, alias)
         store._migrate(url)
         store.recover()
@@ -135,6 +135,14 @@ class Store:
 
     def close(self) -> None:
         db.close(self.alias)
+
+    def record(self, actor: str, action: str, *, la_code: str = "", year: str = "",
+               **details: Any) -> None:
+        """Append one event to the audit trail (e.g. a report downloaded in the portal)."""
+        from cld.store import audit
+
+        with self.write_lock():
+            audit.append(self.alias, actor, action, la_code=la_code, year=year, **details)
 
     # --- writing -------------------------------------------------------------------------
     @contextmanager

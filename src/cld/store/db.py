@@ -61,11 +61,20 @@ def redact(url: str) -> str:
     return url
 
 
-def register_alias(config: dict[str, Any]) -> str:
-    """A connection alias for `config` (the same alias for the same database)."""
+def register_alias(config: dict[str, Any], alias: str | None = None) -> str:
+    """A connection alias for `config` (the same alias for the same database), or `alias`
+    itself when given (the portal opens its store as Django's `default` database)."""
     from django.db import connections
 
     ensure_django()
+    if alias is not None:
+        if settings.DATABASES.get(alias, {}).get("NAME") != config["NAME"]:
+            if alias in settings.DATABASES:  # drop the connection to the old database
+                connections[alias].close()
+                del connections[alias]
+            settings.DATABASES[alias] = dict(config)
+            connections.configure_settings(settings.DATABASES)
+        return alias
     key = "|".join(str(config.get(k, "")) for k in ("ENGINE", "NAME", "HOST", "PORT", "USER"))
     alias = "store_" + hashlib.sha1(key.encode()).hexdigest()[:12]
     if alias not in settings.DATABASES:

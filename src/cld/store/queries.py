@@ -56,3 +56,14 @@ def audit_events(store: Store, limit: int) -> list[dict[str, Any]]:
     return [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
              "la_code": e.la_code, "year": e.year, "details": e.details, "hash": e.hash}
             for e in evs]
+
+
+def submission(store: Store, submission_id: int) -> SubmissionInfo:
+    """One stored submission's description."""
+    from cld.store.models import Submission
+
+    sub = (Submission.objects.using(store.alias).select_related("year")
+           .filter(pk=submission_id).first())
+    if sub is None:
+        raise StoreError(f"no submission {submission_id} in the store")
+    return SubmissionInfo.of(sub)

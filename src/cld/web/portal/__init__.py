@@ -1,0 +1,1 @@
+"""The portal's pages: LA uploads and results, versions, the processors' tracker."""

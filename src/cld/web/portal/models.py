@@ -1,0 +1,26 @@
+"""An upload: a file an LA user sent, waiting for, in or through background validation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Upload(models.Model):
+    VALIDATE, SUBMIT = "validate", "submit"
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    la_code = models.CharField(max_length=9)
+    year = models.CharField(max_length=7)
+    mode = models.CharField(max_length=8, choices=[(VALIDATE, "validate only"),
+                                                   (SUBMIT, "submit")])
+    filename = models.CharField(max_length=255)  # as sent (directories removed)
+    folder = models.CharField(max_length=255)  # relative to the store folder
+    size = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=8, default=QUEUED)
+    step = models.CharField(max_length=200, blank=True)  # progress, as the engine reports it
+    message = models.TextField(blank=True)
+    outcome = models.CharField(max_length=10, blank=True)  # submit: accepted, rejected...
+    submission_id = models.BigIntegerField(null=True)  # the store's, when submitted

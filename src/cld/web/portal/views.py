@@ -1,0 +1,261 @@
+"""The pages. Views parse the request, call the store / engine / renderers, and render."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pyarrow.compute as pc
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from cld.dates import local_day
+from cld.web import boot
+from cld.web.accounts.rules import is_submitter, las_seen, own_la, role
+from cld.web.portal.models import Upload
+from cld.web.portal.uploads import UploadRefused, accept, too_large
+
+FORMATS = {"xlsx": "Excel workbook", "html": "web page", "csv": "CSV", "json": "JSON"}
+PAGE = 50  # issues per page
+
+
+def years(today: datetime | None = None) -> list[str]:
+    """Reporting years offered: from 2020/21 to the current one, newest first."""
+    d = local_day(today or datetime.now(UTC))
+    last = d.year if d.month >= 4 else d.year - 1
+    return [f"{y}/{(y + 1) % 100:02d}" for y in range(last, 2019, -1)]
+
+
+class LoginForm(AuthenticationForm):
+    """User name and password, then the authenticator's code for users who have one."""
+
+    otp_token = forms.CharField(required=False, max_length=8)
+    device: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        from django_otp import devices_for_user, match_token
+
+        data = super().clean()
+        user = self.get_user()
+        if user is not None and any(devices_for_user(user, confirmed=True)):
+            token = (data.get("otp_token") or "").strip()
+            self.device = match_token(user, token) if token else None
+            if self.device is None:
+                raise forms.ValidationError("Enter the current code from your authenticator "
+                                            "app", code="otp")
+        return data
+
+
+class Login(auth_views.LoginView):
+    template_name = "portal/login.html"
+    redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from django_otp import login as otp_login
+
+        response = super().form_valid(form)
+        if form.device is not None:
+            otp_login(self.request, form.device)
+        return response
+
+
+def logout(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        from django.contrib.auth import logout as end
+
+        end(request)
+        return redirect("login")
+    return render(request, "portal/logout.html")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, "portal/home.html", {
+        "role": role(user), "org": getattr(getattr(user, "membership", None), "organisation",
+                                           None),
+        "la_user": own_la(user) is not None, "submitter": is_submitter(user),
+        "tracker": las_seen(user) != frozenset()})
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    la = own_la(request.user)
+    assert la is not None  # the access rule admits LA users only
+    modes = ["validate"] + (["submit"] if is_submitter(request.user) else [])
+    ctx: dict[str, Any] = {"years": years(), "modes": modes, "errors": {}}
+    if request.method != "POST":
+        return render(request, "portal/upload.html", ctx)
+    length = request.META.get("CONTENT_LENGTH")
+    if too_large(int(length) if length and length.isdigit() else None):
+        return _refused(request, ctx, "file", _too_big())
+    files = request.FILES  # reads the body: streamed to disk, capped by the handler
+    if getattr(request, "cld_too_large", False):
+        return _refused(request, ctx, "file", _too_big())
+    year, mode, f = request.POST.get("year"), request.POST.get("mode"), files.get("file")
+    if year not in ctx["years"]:
+        return _refused(request, ctx, "year", "Select the reporting year")
+    if mode not in modes:
+        return _refused(request, ctx, "mode", "Select whether to validate only or submit")
+    if f is None or not f.size:
+        return _refused(request, ctx, "file", "Select a CSV or XLSX file")
+    store = boot.store()
+    try:
+        name, folder = accept(Path(f.temporary_file_path()), f.name or "", store.root)
+    except UploadRefused as exc:
+        return _refused(request, ctx, "file", str(exc))
+    up = Upload.objects.create(user=request.user, la_code=la, year=year, mode=mode,
+                               filename=name, folder=folder.relative_to(store.root).as_posix(),
+                               size=f.size)
+    from cld.web.portal.tasks import process_upload
+
+    process_upload.enqueue(up.pk)
+    return redirect("upload_status", up.pk)
+
+
+def _too_big() -> str:
+    from django.conf import settings
+
+    return f"The file must be smaller than {settings.CLD_MAX_UPLOAD // (1024 * 1024):,} MB"
+
+
+def _refused(request: HttpRequest, ctx: dict[str, Any], field: str, msg: str) -> HttpResponse:
+    ctx["errors"] = {field: msg}
+    return render(request, "portal/upload.html", ctx, status=400)
+
+
+def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
+    up = get_object_or_404(Upload, pk=pk)
+    if up.state == Upload.DONE and up.submission_id:
+        return redirect("submission", up.submission_id)
+    if up.state == Upload.DONE and up.outcome == "checked":
+        return redirect("check", up.pk)
+    return render(request, "portal/status.html", {"up": up})
+
+
+def _page(request: HttpRequest, result: Any) -> tuple[Any, list[dict[str, Any]], str]:
+    """One page of the issues table (in row order), of one field's issues when asked."""
+    issues = result.issues
+    field = request.GET.get("field", "")
+    if field:
+        issues = issues.filter(pc.equal(issues["column"], field))
+    pages = Paginator(range(issues.num_rows), PAGE)
+    page = pages.get_page(request.GET.get("page"))
+    rows = (issues.slice(page.start_index() - 1, PAGE).to_pylist() if issues.num_rows
+            else [])
+    return page, rows, field
+
+
+def _result_page(request: HttpRequest, result: Any, reason: str, ctx: dict[str, Any]
+                 ) -> HttpResponse:
+    if result is None:
+        return render(request, "portal/result.html", {**ctx, "result": None, "reason": reason})
+    page, rows, field = _page(request, result)
+    fields = [f for f in result.field_stats
+              if f.invalid or (f.requirement == "mandatory" and f.filled < f.rows)]
+    return render(request, "portal/result.html", {
+        **ctx, "result": result, "s": result.summary, "reason": reason, "page": page,
+        "rows": rows, "field": field, "formats": FORMATS, "fields": fields,
+        "more": urlencode({"field": field}) if field else "",
+        "rules": sorted(result.rule_counts, key=lambda r: -r.count)})
+
+
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    from cld.store.results import load_result, rejection_reason
+
+    up = get_object_or_404(Upload, pk=pk, mode=Upload.VALIDATE, state=Upload.DONE)
+    folder = boot.store().path(up.folder)
+    return _result_page(request, load_result(folder), rejection_reason(folder), {
+        "title": f"Check of {up.filename}", "up": up, "report_url": "check_report",
+        "key": up.pk})
+
+
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    from cld.store.queries import stored_result
+    from cld.store.queries import submission as info
+
+    store = boot.store()
+    sub = info(store, pk)
+    sr = stored_result(store, pk)
+    return _result_page(request, sr.result, sr.reason, {
+        "title": f"{sub.la_code} {sub.year} version {sub.version} ({sub.status})",
+        "sub": sub, "report_url": "submission_report", "key": pk})
+
+
+def _download(request: HttpRequest, result: Any, fmt: str, stem: str, la: str, year: str,
+              **what: Any) -> FileResponse:
+    from cld.reports import write_report
+
+    if fmt not in FORMATS or result is None:
+        raise Http404("no such report")
+    folder = Path(tempfile.mkdtemp(prefix="cld-report-"))
+    path = folder / f"{stem}-dq.{fmt}"
+    write_report(result, fmt, path)
+    boot.store().record(request.user.get_username(), "download", la_code=la, year=year,
+                        format=fmt, via="portal", **what)
+    fh = path.open("rb")
+    path.unlink()  # the open handle keeps the bytes until the response is sent
+    folder.rmdir()
+    return FileResponse(fh, as_attachment=True, filename=path.name)
+
+
+def check_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    from cld.store.results import load_result
+
+    up = get_object_or_404(Upload, pk=pk, mode=Upload.VALIDATE, state=Upload.DONE)
+    result = load_result(boot.store().path(up.folder))
+    stem = f"{up.la_code}-{up.year.replace('/', '-')}-check-{up.pk}"
+    return _download(request, result, fmt, stem, up.la_code, up.year, upload=up.pk,
+                     file=up.filename)
+
+
+def submission_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    from cld.store.queries import stored_result
+    from cld.store.queries import submission as info
+
+    store = boot.store()
+    sub = info(store, pk)
+    sr = stored_result(store, pk)
+    return _download(request, sr.result, fmt, sr.name, sub.la_code, sub.year, submission=pk)
+
+
+def versions(request: HttpRequest) -> HttpResponse:
+    from cld.store.queries import list_submissions
+
+    year = _year(request)
+    la = own_la(request.user)
+    assert la is not None  # the access rule admits LA users only
+    store = boot.store()
+    subs = list_submissions(store, year, la)
+    changes: list[dict[str, Any]] = []
+    if any(s.status == "accepted" for s in subs):
+        from cld.store import history
+
+        changes = history(store, la, year)[1].to_pyarrow().to_pylist()
+    return render(request, "portal/versions.html", {"year": year, "years": years(),
+                                                    "subs": subs[::-1], "la": la,
+                                                    "changes": changes})
+
+
+def tracker(request: HttpRequest) -> HttpResponse:
+    from cld.store import tracker as track
+
+    year = _year(request)
+    seen = las_seen(request.user)
+    rows = [r for r in track(boot.store(), year) if seen is None or r.la_code in seen]
+    return render(request, "portal/tracker.html", {"year": year, "years": years(),
+                                                   "rows": rows})
+
+
+def _year(request: HttpRequest) -> str:
+    year = request.GET.get("year") or years()[0]
+    if year not in years():
+        raise Http404("no such year")
+    return year
+

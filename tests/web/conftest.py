@@ -1,0 +1,91 @@
+"""The portal in this process: Django switched to the portal's settings (whatever configured it
+before), a store in a temporary folder, one user per role and the data they look at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cld.store  # noqa: F401  (configures Django for the store when nothing has yet)
+
+LA_A, LA_B = "503", "716"  # Lincolnshire (GEM region), Barking and Dagenham (NEL region)
+REGION_A, REGION_B = "GEM", "North & East London (NEL)"
+PASSWORD = "correct-horse-battery-staple"
+#: who -> (role, organisation)
+USERS = {
+    "sub_a": ("la_submitter", "LA A"), "ana_a": ("la_analyst", "LA A"),
+    "sub_b": ("la_submitter", "LA B"), "proc_a": ("regional_processor", "Region A"),
+    "proc_b": ("regional_processor", "Region B"), "national": ("national_analyst", "National"),
+    "recipient": ("recipient", "Recipient"), "admin": ("administrator", "Admins"),
+}
+
+
+@dataclass
+class Portal:
+    store: Any
+    users: dict[str, Any]
+    upload: int  # a validate-only upload of LA A, checked
+    submission: int  # a stored submission of LA A
+    synthetic: Path  # the synthetic file with defects both were made from
+
+
+def synthetic(path: Path, people: int = 60, defects: float = 0.25) -> Path:
+    from cld.synth import generate, write_submission
+
+    result = generate(LA_A, date(2020, 4, 1), date(2021, 3, 31), people=people, seed=7,
+                      defects=defects)
+    return write_submission(result, path)
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from cld.web.settings import portal_settings
+
+    root = tmp_path_factory.mktemp("portal") / "store"
+    conf = portal_settings("a test key, never used in production",
+                           hosts=["testserver"], max_upload=2 * 1024 * 1024)
+    conf["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECRET_KEY = conf.pop("SECRET_KEY")  # kept after: restoring "" would fail
+    with override_settings(**conf):  # the portal's apps load here
+        from cld.store import submit
+        from cld.web.accounts.manage import add_org, add_user
+        from cld.web.boot import open_store
+        from cld.web.portal.models import Upload
+        from cld.web.portal.tasks import process_upload
+        from cld.web.portal.uploads import accept
+
+        store = open_store(root)
+        add_org("LA A", "la", la=LA_A)
+        add_org("LA B", "la", la=LA_B)
+        add_org("Region A", "region", region=REGION_A)
+        add_org("Region B", "region", region=REGION_B)
+        for name, kind in [("National", "national"), ("Recipient", "recipient"),
+                           ("Admins", "admin")]:
+            add_org(name, kind)
+        users = {who: add_user(f"{who}@example.test", role, org, PASSWORD)
+                 for who, (role, org) in USERS.items()}
+        src = synthetic(tmp_path_factory.mktemp("synth") / "synthetic-503.csv")
+        sub = submit(store, src, LA_A, "2020/21", by="sub_a@example.test").submission
+        copy = root.parent / "copy.csv"
+        copy.write_bytes(src.read_bytes())
+        name, folder = accept(copy, src.name, root)
+        up = Upload.objects.create(user=users["sub_a"], la_code=LA_A, year="2020/21",
+                                   mode=Upload.VALIDATE, filename=name,
+                                   folder=folder.relative_to(root).as_posix(),
+                                   size=src.stat().st_size)
+        process_upload.call(up.pk)
+        yield Portal(store, users, up.pk, sub.pk, src)
+
+
+@pytest.fixture
+def client(portal: Portal) -> Any:
+    from django.test import Client
+
+    return Client()

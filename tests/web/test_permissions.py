@@ -1,0 +1,141 @@
+"""The permission matrix, generated from the URL configuration: every route requested as every
+role (and another LA's user, and nobody signed in); only the allowed ones succeed.
+
+A route with no rule (cld.web.portal.access.ROUTES) or no row in ALLOWED below fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import USERS
+
+SIGNED_IN = frozenset(USERS)
+A_USERS = frozenset({"sub_a", "ana_a"})
+LA_USERS = A_USERS | {"sub_b"}
+A_DATA = A_USERS | {"proc_a", "national"}  # LA A's own users, its region's processor
+#: route name -> who may open it (by hand, from the issue's roles); "anonymous" for the public
+ALLOWED: dict[str, frozenset[str]] = {
+    "login": SIGNED_IN | {"anonymous"},
+    "logout": SIGNED_IN,
+    "home": SIGNED_IN,
+    "upload": LA_USERS,
+    "upload_status": A_USERS,
+    "check": A_USERS,
+    "check_report": A_USERS,
+    "versions": LA_USERS,
+    "submission": A_DATA,
+    "submission_report": A_DATA,
+    "tracker": frozenset({"proc_a", "proc_b", "national"}),
+}
+
+
+def url_names() -> dict[str, Any]:
+    """Every named route of the URL configuration, nested ones included."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    out: dict[str, Any] = {}
+
+    def walk(patterns: list[Any]) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns)
+            elif isinstance(p, URLPattern):
+                assert p.name, f"route {p.pattern} has no name, so it can have no rule"
+                out[p.name] = p
+    walk(get_resolver().url_patterns)
+    return out
+
+
+def sample_url(name: str, pattern: Any, portal: Any) -> str:
+    """The route with LA A's objects filled in (the upload, or the stored submission)."""
+    from django.urls import reverse
+
+    kwargs: dict[str, Any] = {}
+    for key in pattern.pattern.converters:
+        if key == "pk":
+            kwargs[key] = portal.submission if "submission" in name else portal.upload
+        elif key == "fmt":
+            kwargs[key] = "xlsx"
+        else:
+            raise AssertionError(f"route {name}: no sample value for <{key}>")
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_route_has_a_rule_and_an_expectation(portal: Any) -> None:
+    from cld.web.portal.access import ROUTES
+
+    names = set(url_names())
+    assert names - set(ROUTES) == set(), "routes without an access rule (denied to all)"
+    assert set(ROUTES) - names == set(), "rules for routes that do not exist"
+    assert names == set(ALLOWED)
+
+
+def test_a_route_without_a_rule_is_denied_to_everyone(portal: Any) -> None:
+    from django.test import Client, RequestFactory
+
+    from cld.web.portal.access import AccessMiddleware
+
+    request = RequestFactory().get("/x/")
+    request.user = portal.users["admin"]
+    request.resolver_match = type("M", (), {"url_name": "a_new_route"})()
+    response = AccessMiddleware(lambda r: None).process_view(request, None, (), {})
+    assert response is not None and response.status_code == 403
+    assert Client().get("/no/such/page/").status_code == 404
+
+
+@pytest.mark.parametrize("who", sorted(SIGNED_IN | {"anonymous"}))
+def test_permission_matrix(portal: Any, who: str) -> None:
+    from django.test import Client
+
+    c = Client()
+    if who != "anonymous":
+        c.force_login(portal.users[who])
+    for name, pattern in url_names().items():
+        url = sample_url(name, pattern, portal)
+        r = c.get(url)
+        where = f"{who} GET {url} ({name}) -> {r.status_code}"
+        if who in ALLOWED[name]:
+            assert r.status_code in (200, 302), where
+            assert not r.get("Location", "").startswith("/login/"), where
+        elif who == "anonymous":
+            assert r.status_code == 302 and r["Location"] == f"/login/?next={url}", where
+        else:
+            assert r.status_code == 403, where
+
+
+def test_tracker_shows_only_the_processors_region(portal: Any) -> None:
+    from django.test import Client
+
+    from cld.web.accounts.rules import region_las
+
+    seen = {}
+    for who in ("proc_a", "proc_b", "national"):
+        c = Client()
+        c.force_login(portal.users[who])
+        seen[who] = c.get("/tracker/?year=2020/21").content.decode()
+    assert ">503 Lincolnshire<" in seen["proc_a"] and "716 Barking" not in seen["proc_a"]
+    assert "503 Lincolnshire" not in seen["proc_b"] and ">716 Barking" in seen["proc_b"]
+    assert "503 Lincolnshire" in seen["national"] and "716 Barking" in seen["national"]
+    assert seen["proc_a"].count('<th scope="row"') == len(region_las("GEM"))
+
+
+def test_versions_show_only_the_users_own_la(portal: Any) -> None:
+    from django.test import Client
+
+    pages = {}
+    for who in ("sub_a", "sub_b"):
+        c = Client()
+        c.force_login(portal.users[who])
+        pages[who] = c.get("/versions/?year=2020/21").content.decode()
+    assert f'href="/submissions/{portal.submission}/"' in pages["sub_a"]
+    # the history of its events by version: one accepted version, every event new in it
+    from cld.store.queries import submission
+
+    n = submission(portal.store, portal.submission).rows
+    cells = "".join(f'<td class="govuk-table__cell">{v}</td>' for v in [1, n, n, 0, 0, 0, 0, 0])
+    assert cells in pages["sub_a"]  # version 1, n rows, all new, none returned/changed/...
+    assert "/submissions/" not in pages["sub_b"]
+    assert "Nothing submitted for 2020/21 yet" in pages["sub_b"]

@@ -1,0 +1,200 @@
+"""The LA journey in a real browser (Playwright driving Debian chromium) against `cld serve`:
+sign in, upload a synthetic file with defects, wait for the check, read it, download the XLSX
+report, submit, see the tracker as the region's processor. Every page passes axe-core (no
+serious or critical violation) and the browser reports no CSP violation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import LA_A, PASSWORD, REGION_A, synthetic
+
+CHROMIUM = shutil.which("chromium")
+AXE = Path(__file__).parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+if CHROMIUM is None and os.environ.get("CI"):
+    pytest.fail("chromium is not installed: .ci/run installs it", pytrace=False)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (CI has it)")
+CLD = [sys.executable, "-m", "cld"]
+
+
+def cld(*args: str, stdin: str = "") -> str:
+    done = subprocess.run([*CLD, *args], input=stdin, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = str(tmp_path_factory.mktemp("served") / "store")
+    cld("orgs", "add", "Lincolnshire", "--kind", "la", "--la", LA_A, "--store", store)
+    cld("orgs", "add", "GEM DSCRO", "--kind", "region", "--region", REGION_A, "--store", store)
+    for email, role, org in [("la@example.test", "la_submitter", "Lincolnshire"),
+                             ("dscro@example.test", "regional_processor", "GEM DSCRO")]:
+        said = cld("users", "add", "--email", email, "--role", role, "--org", org,
+                   "--store", store, stdin=f"{PASSWORD}\n{PASSWORD}\n")
+        assert f"added user {email}" in said
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = Path(store).parent / "serve.log"
+    proc = subprocess.Popen([*CLD, "serve", "--store", store, "--port", str(port)],
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/login/", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, log.read_text()
+                time.sleep(0.5)
+        said = log.read_text().splitlines()[0]
+        assert said.startswith(f"The portal is at {url}/ (store {store})"), said
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(portal: Any) -> Iterator[Any]:
+    """Chromium. The in-process portal (for its URL configuration) is set up first: the ORM
+    refuses to run in a thread where Playwright's event loop runs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+class Checked:
+    """A page whose every load is checked with axe-core, and whose console is watched."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.csp: list[str] = []
+        self.axe = AXE.read_text(encoding="utf-8")
+        page.on("console", lambda m: self.csp.append(m.text)
+                if "Content Security Policy" in m.text else None)
+
+    def accessible(self) -> None:
+        self.page.evaluate(self.axe)  # by the driver, not as a page script: CSP stays strict
+        bad = self.page.evaluate("""async () => (await axe.run()).violations
+            .filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+        assert bad == [], f"{self.page.url}: {bad}"
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url)
+        self.accessible()
+
+
+def sign_in(c: Checked, url: str, email: str) -> None:
+    c.goto(url + "/login/")
+    c.page.fill("#id_username", email)
+    c.page.fill("#id_password", PASSWORD)
+    c.page.click("button:has-text('Sign in')")
+    c.page.wait_for_url(url + "/")
+    c.accessible()
+
+
+def upload(c: Checked, url: str, file: Path, mode: str) -> None:
+    c.goto(url + "/upload/")
+    c.page.select_option("#year", "2020/21")
+    c.page.check(f"input[name=mode][value={mode}]")
+    c.page.set_input_files("input[type=file][name=file]", str(file))
+    c.page.click("button:has-text('Upload')")
+    where = "checks" if mode == "validate" else "submissions"
+    c.page.wait_for_url(f"{url}/{where}/*/", timeout=90_000)
+    c.accessible()
+
+
+def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> None:
+    from cld.validation.engine import validate
+
+    AXE.exists() or pytest.fail("axe-core is missing: run scripts/build-frontend.sh")
+    file = synthetic(tmp_path / "q4-with-defects.csv")
+    errors = validate(file, la_code=LA_A).summary.errors
+    assert errors and errors > 0
+    ctx = browser.new_context(accept_downloads=True)
+    c = Checked(ctx.new_page())
+    sign_in(c, server, "la@example.test")
+
+    upload(c, server, file, "validate")  # check only
+    assert c.page.inner_text("#errors") == f"{errors:,}"
+    assert "Checked only: nothing was stored." in c.page.inner_text("#outcome")
+    assert c.page.locator("#rules tbody tr").count() > 0
+    with c.page.expect_download() as dl:
+        c.page.click("text=Excel workbook (XLSX)")
+    saved = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(saved)
+    assert saved.suffix == ".xlsx" and "xl/workbook.xml" in zipfile.ZipFile(saved).namelist()
+
+    upload(c, server, file, "submit")  # the next version (the first)
+    assert "version 1 (accepted)" in c.page.inner_text("h1")
+    assert c.page.inner_text("#errors") == f"{errors:,}"
+    c.goto(server + "/versions/?year=2020/21")
+    assert c.page.locator("#versions tbody tr").count() == 1
+    assert "q4-with-defects.csv" in c.page.inner_text("#versions")  # stored under its name
+    c.page.click("button:has-text('Sign out')")
+    c.page.wait_for_url(server + "/login/")
+
+    sign_in(c, server, "dscro@example.test")
+    c.goto(server + "/tracker/?year=2020/21")
+    row = c.page.locator("#tracker tr", has_text="503 Lincolnshire").inner_text()
+    assert "v1 accepted" in row
+    assert c.page.locator("#tracker tbody tr").count() > 1  # the rest of the region, too
+    assert c.csp == []
+    ctx.close()
+
+
+def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> None:
+    """Every page of the URL configuration (downloads aside), as the LA's user and as the
+    processor, whether it shows them the page or refuses it: axe-core finds no serious or
+    critical violation. Runs after the journey, which made upload 1 and submission 1."""
+    from django.urls import reverse
+
+    from tests.web.test_permissions import url_names
+
+    pages = []
+    for name, pattern in url_names().items():
+        keys = set(pattern.pattern.converters)
+        if "fmt" in keys:
+            continue  # a file, not a page
+        pages.append(reverse(name, kwargs={"pk": 1} if "pk" in keys else {}))
+    assert len(pages) >= 8
+    for email in ("la@example.test", "dscro@example.test"):
+        ctx = browser.new_context()
+        c = Checked(ctx.new_page())
+        sign_in(c, server, email)
+        for path in pages:
+            c.goto(server + path)
+        c.page.goto(server + "/upload/")
+        if email == "la@example.test":  # the form's error state, sent by XHR twice
+            c.page.evaluate("window.stayed = 'the same page'")
+            for _ in range(2):
+                with c.page.expect_response(lambda r: r.request.method == "POST") as sent:
+                    c.page.click("button:has-text('Upload')")
+                assert sent.value.status == 400
+                c.page.wait_for_function("document.querySelector('main').isConnected")
+                summary = c.page.inner_text(".govuk-error-summary")
+                assert "Select a CSV or XLSX file" in summary
+                assert c.page.evaluate("window.stayed") == "the same page"  # not reloaded
+                c.accessible()
+        assert c.csp == []
+        ctx.close()
