@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cld.errors import NoStore, StoreError
 from cld.store import db
-from cld.store.files import exclusive, first_line, os_message
+from cld.store.files import exclusive, first_line, fsync_dir, os_message
 from cld.store.years import Deadlines, Year, parse_year
 
 DEFAULT_ROOT = "cld-store"
@@ -55,6 +55,25 @@ def crash_point(name: str) -> None:
     """Fault injection for the atomicity tests: CLD_CRASH_AT=<name> kills the process here."""
     if os.environ.get("CLD_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def move_into_place(work: Path, dest: Path, what: str, crash: str,
+                    read_only: bool = False) -> None:
+    """Move a staged file or folder to `dest` inside the write lock's transaction. If anything
+    fails before the transaction commits, it goes back to staging (which removes it)."""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        work.rename(dest)
+    except OSError as exc:
+        raise StoreError(os_message(exc, what)) from None
+    try:
+        if read_only:
+            dest.chmod(0o444)
+        fsync_dir(dest.parent)
+        crash_point(crash)
+    except BaseException:
+        dest.rename(work)
+        raise
 
 
 def default_actor() -> str:

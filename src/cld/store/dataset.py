@@ -25,8 +25,8 @@ from cld.dates import LONDON, end_of_day
 from cld.engines import connect
 from cld.errors import StoreDamaged, StoreError, UnknownLA
 from cld.store import audit
-from cld.store.core import Store, crash_point, default_actor
-from cld.store.files import fsync_dir, os_message, sha256_file, write_error
+from cld.store.core import Store, crash_point, default_actor, move_into_place
+from cld.store.files import sha256_file, write_error
 from cld.store.submit import SubmissionInfo, submission_info
 from cld.store.years import parse_year
 
@@ -245,19 +245,8 @@ def lock_year(store: Store, year: str, by: str | None = None,
             audit.append(store.alias, actor, "lock", year=y.label, bind=[snap, y],
                          snapshot=number,
                          sha256=sha, rows=rows, submissions=[s.pk for s in subs])
-            dest = store.path(rel)
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                part.rename(dest)
-            except OSError as exc:
-                raise StoreError(os_message(exc, "store the year's snapshot")) from None
-            try:
-                dest.chmod(0o444)
-                fsync_dir(dest.parent)
-                crash_point("snapshot-moved")
-            except BaseException:
-                dest.rename(part)  # not committed: back to staging, which removes it
-                raise
+            move_into_place(part, store.path(rel), "store the year's snapshot",
+                            "snapshot-moved", read_only=True)
     return snap
 
 

@@ -21,11 +21,10 @@ import pyarrow.compute as pc
 from cld.dates import ddmmyyyy, parse_ddmmyyyy
 from cld.errors import StoreError, UnknownLA
 from cld.store import audit
-from cld.store.core import Store, crash_point, default_actor
+from cld.store.core import Store, crash_point, default_actor, move_into_place
 from cld.store.files import (
     STORED_FILES,
     copy_with_sha256,
-    fsync_dir,
     fsync_tree,
     make_read_only,
     original_name,
@@ -300,15 +299,7 @@ def _commit(store: Store, work: Path, la: str, year: str, fields: dict[str, Any]
                      result_sha256=fields.get("result_sha256", ""),
                      issues_sha256=fields.get("issues_sha256", ""), rows=fields["rows"],
                      errors=fields["errors"], reason=fields["rejection_reason"])
-        dest = store.path(rel)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        work.rename(dest)
-        try:
-            fsync_dir(dest.parent)
-            crash_point("moved")
-        except BaseException:
-            dest.rename(work)  # not committed: back to staging, which removes it
-            raise
+        move_into_place(work, store.path(rel), "store the submission", "moved")
     crash_point("committed")
     if accepted:
         msg = (f"stored as version {version} of {la} {year} (submission {sub.pk})"

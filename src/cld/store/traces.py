@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 
 from cld.errors import StoreError
 from cld.store import audit
-from cld.store.core import Store, crash_point, default_actor
-from cld.store.files import fsync_dir, fsync_tree, make_read_only, os_message, sha256_file
+from cld.store.core import Store, crash_point, default_actor, move_into_place
+from cld.store.files import fsync_tree, make_read_only, os_message, sha256_file
 from cld.store.years import parse_year
 
 RESULT_COLUMNS = ("submission_id", "person_id", "traced_nhs_number", "match_type", "action")
@@ -107,18 +107,7 @@ def save_trace(store: Store, submission: Any, results: pa.Table, source: TraceSo
                          trace=number, source=source.kind, register=source.name,
                          register_sha256=source.sha256, config_version=source.config_version,
                          rows=results.num_rows, counts=counts, **sums)
-            dest = store.path(rel)
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                work.rename(dest)
-            except OSError as exc:
-                raise StoreError(os_message(exc, "store the trace")) from None
-            try:
-                fsync_dir(dest.parent)
-                crash_point("trace-moved")
-            except BaseException:
-                dest.rename(work)  # not committed: back to staging, which removes it
-                raise
+            move_into_place(work, store.path(rel), "store the trace", "trace-moved")
     return row
 
 
