@@ -30,6 +30,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cld.checksums import sha256_file
 from cld.dates import LONDON, ddmmyyyy, local_day, parse_year
 from cld.derive.cells import cell_id
 from cld.derive.cells import cells as make_cells
@@ -152,7 +153,6 @@ def derive_file(path: str | Path, la_code: str, period_start: date, period_end: 
     its events normalised as the store keeps them. A file with errors still derives; the
     manifest says how many it has."""
     from cld.spec.register import all_las
-    from cld.store.files import sha256_file
     from cld.validation.engine import connect, validate
 
     src = Path(path)
@@ -585,16 +585,8 @@ def manifest_data(d: Run, per_output: dict[str, Any], files: Sequence[Path],
         "not_produced": dict(NOT_PRODUCED),
         "personal_data": PERSON_KEYS_NOTE,
         "notes": d.notes,
-        "files": {str(p.relative_to(out)): _sha256(p) for p in files},
+        "files": {str(p.relative_to(out)): sha256_file(p) for p in files},
     }
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def sheet_name(name: str, used: set[str]) -> str:
@@ -737,7 +729,7 @@ def record(store: Any, run: Run, manifest: Manifest, by: str | None = None) -> N
                      input_sha256=run.input_sha256, las=run.las,
                      submissions=[s["id"] for s in run.submissions],
                      outputs=sorted(run.cells), folder=str(manifest.path.parent),
-                     manifest_sha256=_sha256(manifest.path))
+                     manifest_sha256=sha256_file(manifest.path))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from cld.checksums import sha256_file
 from cld.errors import CldError
 from cld.privacy import commissioners
 from cld.privacy.keys import KeyRing, key_id
@@ -161,16 +162,6 @@ def _aggregate_sql(profile: Profile, v: str) -> str:
             f"FROM {v} GROUP BY {by}) ORDER BY {by}")
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _lit(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -243,7 +234,7 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
             raise ExtractError(f"the identifier scan found {len(findings)} identifying "
                                f"value(s) in the {profile.name} extract: {listed}; nothing "
                                "was released")
-        files = {p.name: _sha256(p) for p in sorted(stage.iterdir())}
+        files = {p.name: sha256_file(p) for p in sorted(stage.iterdir())}
         manifest = {
             "format": FORMAT_VERSION, "profile": profile.name,
             "profile_version": profile.version, "level": profile.level,
@@ -258,12 +249,12 @@ def make_extract(store: Any, profile_name: str, recipient: str, year: str, out: 
             "aggregate": profile.aggregate.model_dump() if profile.aggregate else None,
             "token_domain": domain if master else None,
             "key_id": key_id(master.domain_key(domain)) if master and domain else None,
-            "lsoa_lookup": ({"file": lsoa_lookup.name, "sha256": _sha256(lsoa_lookup)}
+            "lsoa_lookup": ({"file": lsoa_lookup.name, "sha256": sha256_file(lsoa_lookup)}
                             if lsoa_lookup else None),
             "scan": "passed" if profile.level != "identifiable" else "not required",
             "files": files}
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        manifest_sha = _sha256(stage / "manifest.json")
+        manifest_sha = sha256_file(stage / "manifest.json")
         if out.exists():
             out.rmdir()
         stage.rename(out)

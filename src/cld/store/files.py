@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from cld.checksums import sha256_file as sha256_file
+
 CHUNK = 1 << 20
 
 
@@ -54,14 +56,6 @@ def original_name(filename: str) -> str:
     """The stored name of an upload: original.csv / original.xlsx (else original.dat)."""
     ext = Path(filename).suffix.lower()
     return f"original{ext if ext in {'.csv', '.xlsx'} else '.dat'}"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def copy_with_sha256(src: Path, dest: Path) -> tuple[str, int]:
