@@ -54,6 +54,8 @@ import duckdb
 from cld.spec.register import register_for
 codes = sorted(register_for("2020/21"))[: int(sys.argv[3])]
 con = duckdb.connect()
+con.execute("SET memory_limit = '4GB'")  # the copy spills; unbounded it took 18 GB
+con.execute("SET preserve_insertion_order = false")
 con.execute("CREATE TABLE las AS SELECT * FROM (VALUES " +
             ", ".join(f"('{c}')" for c in codes) + ") v(code)")
 con.execute(f"COPY (SELECT e.* REPLACE (las.code AS la_code, las.code || '-' || e.person_id"
