@@ -123,11 +123,13 @@ def main() -> None:
         synth(one_csv, args.rows_per_la)
         events(one_csv, one_events)
         national = folder / f"national-{args.las}x{args.rows_per_la}.parquet"
-        if not national.exists():
+        if not national.exists():  # written to .part first: a stopped copy is not reused
             t = time.perf_counter()
+            part = national.with_name(national.name + ".part")
             out = subprocess.run([sys.executable, "-c", NATIONAL, str(one_events),
-                                  str(national), str(args.las)], check=True,
+                                  str(part), str(args.las)], check=True,
                                  capture_output=True, text=True)
+            part.replace(national)
             print(f"national dataset: {int(out.stdout):,} rows in "
                   f"{time.perf_counter() - t:.0f} s", flush=True)
         runs = [run([sys.executable, "-c", DERIVE, str(national), str(folder / "out-national"),
