@@ -130,7 +130,7 @@ def main() -> None:
                                   str(part), str(args.las)], check=True,
                                  capture_output=True, text=True)
             part.replace(national)
-            print(f"national dataset: {int(out.stdout):,} rows in "
+            print(f"national dataset: {int(out.stdout.split()[-1]):,} rows in "
                   f"{time.perf_counter() - t:.0f} s", flush=True)
         runs = [run([sys.executable, "-c", DERIVE, str(national), str(folder / "out-national"),
                      args.profile]) for _ in range(args.repeat)]
