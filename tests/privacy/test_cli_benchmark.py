@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import polars as pl
@@ -32,6 +34,15 @@ def test_benchmark_the_year(toys: list[str], store_dir: Path, tmp_path: Path) ->
     assert "population" not in csv.columns  # no population given: nothing synthetic to say
     rate = csv.filter(pl.col("series") == "TOY003 / All")
     assert set(rate["status"]) == {"no population given"} and rate["value"].is_null().all()
+    # the store's audit trail records what was written for others, file by file
+    code, text = cld("audit", "list", "--limit", "1", "--format", "json", "--store",
+                     str(store_dir))
+    event = json.loads(text)[0]
+    assert event["action"] == "benchmark" and event["year"] == YEAR
+    assert event["details"]["rule"] == "nhs" and event["details"]["profile"] == "dhsc-2024 v1"
+    assert event["details"]["files"] == {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
+    assert cld("audit", "verify", "--store", str(store_dir))[0] == 0
 
 
 def test_another_rule_and_a_population(toys: list[str], store_dir: Path,

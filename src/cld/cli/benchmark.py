@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cld.cli._shell import app, date_arg, err, out
-from cld.cli.store import DbOpt, StoreOpt, _open
+from cld.cli.store import ByOpt, DbOpt, StoreOpt, _open
 
 
 @app.command()
@@ -27,13 +27,13 @@ def benchmark(
                                              "round5.")] = None,
     population: Annotated[Path | None, typer.Option(help="Population CSV or Parquet for "
                                                     "rate measures.")] = None,
-    store: StoreOpt = None, database: DbOpt = None,
+    store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None,
 ) -> None:
     """Benchmark the LAs: value, rank and quartile per measure, under disclosure control."""
     from cld.derive.load import load_profile
     from cld.derive.run import derive_year, read_population
     from cld.privacy.benchmark import benchmark as make
-    from cld.privacy.benchmark import write_benchmark
+    from cld.privacy.benchmark import record_benchmark, write_benchmark
     from cld.privacy.disclosure import load_rule
 
     when = date_arg(as_of, "--as-of")
@@ -46,6 +46,7 @@ def benchmark(
     with err.status("Writing the benchmark…"):
         report = make(run, chosen)
         files = write_benchmark(report, output)
+        record_benchmark(st, run, report, files, by=by)
     series = report.rows["series"].n_unique() if report.rows.height else 0
     out.print(f"{series} series for {len(run.las)} LA(s) under the {chosen.name} rule "
               f"({run.source}).", highlight=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -245,3 +246,18 @@ def write_benchmark(report: Benchmark, out_dir: str | Path) -> list[Path]:
     return write_all(report.rows, report.about, report.notes, report.synthetic_population,
                      Path(out_dir))
 
+
+
+def record_benchmark(store: Any, run: Run, report: Benchmark, files: list[Path],
+                     by: str | None = None) -> None:
+    """An audit event in the store: a benchmark for others was written from its data (which
+    profile and disclosure rule, from which submissions, each file's checksum)."""
+    from cld.checksums import sha256_file
+    from cld.store import audit
+    from cld.store.core import default_actor
+
+    with store.write_lock():
+        audit.append(store.alias, by or default_actor(), "benchmark", year=run.year or "",
+                     profile=run.profile.label, rule=report.rule.name, source=run.source,
+                     las=run.las, submissions=[s["id"] for s in run.submissions],
+                     files={f.name: sha256_file(f) for f in files})
