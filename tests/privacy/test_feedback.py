@@ -89,3 +89,23 @@ def test_no_feedback_before_a_trace(kit: Kit, tmp_path: Path) -> None:
     with pytest.raises(TraceError, match="has not been traced"):
         write_feedback(kit.store, "503", YEAR, tmp_path / "fb")
     assert not (tmp_path / "fb").exists()
+
+
+
+def test_text_from_the_la_never_becomes_a_formula(tmp_path: Path) -> None:
+    """Feedback carries the LA's own values back: a person id that looks like a formula is
+    written as text (XLSX) and neutralised (CSV), as the data-quality reports do."""
+    import csv
+    import zipfile
+
+    import pyarrow as pa
+
+    from cld.privacy.feedback import _write_csv, _write_xlsx
+
+    t = pa.table({"Person ID": ["=1+1", "P2"], "Match type": [1, None]})
+    _write_xlsx(t, tmp_path / "f.xlsx")
+    sheet = zipfile.ZipFile(tmp_path / "f.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "=1+1" in sheet  # the text, not a formula cell
+    _write_csv(t, tmp_path / "f.csv")
+    rows = list(csv.DictReader((tmp_path / "f.csv").open(encoding="utf-8")))
+    assert [r["Person ID"] for r in rows] == ["'=1+1", "P2"]

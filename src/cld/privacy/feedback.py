@@ -84,18 +84,28 @@ def feedback_table(store: Store, la: str, year: str, *,
     return table, tr
 
 
+def _write_csv(table: pa.Table, path: Path) -> None:
+    from cld.reports.safe import neutralise_table
+
+    pcsv.write_csv(neutralise_table(table), path)  # text never starts a formula
+
+
 def _write_xlsx(table: pa.Table, path: Path) -> None:
     import xlsxwriter
+
+    from cld.reports.xlsx_report import write_cell
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     try:
         ws = wb.add_worksheet("Trace feedback")
         bold = wb.add_format({"bold": True})
         ws.write_row(0, 0, table.column_names, bold)
-        for n, batch in enumerate(table.to_batches(max_chunksize=10_000)):
-            for i, row in enumerate(batch.to_pylist()):  # xlsxwriter writes row by row
-                ws.write_row(1 + n * 10_000 + i, 0,
-                             ["" if v is None else v for v in row.values()])
+        r = 1
+        for batch in table.to_batches(max_chunksize=10_000):
+            for row in batch.to_pylist():  # xlsxwriter writes row by row
+                for c, v in enumerate(row.values()):
+                    write_cell(ws, r, c, v)  # text never becomes a formula
+                r += 1
         ws.freeze_panes(1, 0)
     finally:
         wb.close()
@@ -127,7 +137,7 @@ def write_feedback(store: Store, la: str, year: str, folder: str | Path, *,
         csv_tmp = out / f"{stem}.csv.part"
         xlsx_tmp = out / f"{stem}.xlsx.part"
         parts = [csv_tmp, xlsx_tmp]
-        pcsv.write_csv(table, csv_tmp)
+        _write_csv(table, csv_tmp)
         _write_xlsx(table, xlsx_tmp)
         done = [_written(csv_tmp, out / f"{stem}.csv", table.num_rows),
                 _written(xlsx_tmp, out / f"{stem}.xlsx", table.num_rows)]
