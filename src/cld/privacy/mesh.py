@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
 from cld.errors import CldError
+from cld.privacy.nhs_sql import nhs_valid
 from cld.privacy.schema import RESULT_SCHEMA, Action, MatchType
 from cld.store.core import Store, default_actor
 from cld.store.files import first_line, fsync_dir, os_message, sha256_file
@@ -67,15 +68,6 @@ MAPPING_SCHEMA = pa.schema([("reference", pa.string()), ("file", pa.int32()),
 
 class MeshError(CldError):
     """A MESH request or response that cannot be used; names the file, row and column."""
-
-
-def nhs_ok(col: str) -> str:
-    """DuckDB SQL: `col` is 10 digits passing modulus 11, not one repeated digit."""
-    d = [f"TRY_CAST(substr({col}, {i}, 1) AS INTEGER)" for i in range(1, 11)]
-    total = " + ".join(f"{d[i - 1]} * {11 - i}" for i in range(1, 10))
-    return (f"(CASE WHEN coalesce(regexp_full_match({col}, '[0-9]{{10}}'), false) "
-            f"AND {col} <> repeat(substr({col}, 1, 1), 10) "
-            f"THEN (11 - ({total}) % 11) % 11 = {d[9]} ELSE false END)")
 
 
 def _sql(tables: dict[str, pa.Table], query: str) -> pa.Table:
@@ -310,8 +302,8 @@ def results_from_response(response: pa.Table, mapping: pa.Table) -> pa.Table:
     """RESULT_SCHEMA rows: one per mapping row (each must have its response row)."""
     found = ", ".join(f"'{c}'" for c, (ok, _) in CODES.items() if ok)
     reasons = " ".join(f"WHEN '{c}' THEN '{why}'" for c, (_, why) in CODES.items())
-    sent_ok = nhs_ok("m.nhs_number")
-    traced = f"(CASE WHEN r.ERROR_SUCCESS_CODE IN ({found}) AND {nhs_ok('r.MATCHED_NHS_NO')} " \
+    sent_ok = nhs_valid("m.nhs_number")
+    traced = f"(CASE WHEN r.ERROR_SUCCESS_CODE IN ({found}) AND {nhs_valid('r.MATCHED_NHS_NO')} " \
              "THEN r.MATCHED_NHS_NO END)"
     a = Action
     q = f"""

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from cld.privacy.nhs_sql import nhs_valid
+
 BLOCK = 64
 
 
@@ -31,19 +33,10 @@ def pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
 
 
-def _digit(v: str, i: int) -> str:
-    return f"(ascii(substr({v}, {i}, 1)) - 48)"
-
-
 def nhs_normal_sql(value: str) -> str:
     """SQL: the 10-digit NHS number of `value` (varchar), or NULL when invalid/sentinel."""
     v = f"replace(CAST({value} AS VARCHAR), ' ', '')"
-    total = " + ".join(f"{_digit(v, i)} * {11 - i}" for i in range(1, 10))
-    check = f"(11 - (({total}) % 11))"
-    ok = (f"regexp_full_match({v}, '[0-9]{{10}}') "
-          f"AND {v} <> repeat(left({v}, 1), 10) "
-          f"AND {check} <> 10 AND ({check} % 11) = {_digit(v, 10)}")
-    return f"CASE WHEN {ok} THEN {v} END"
+    return f"CASE WHEN {nhs_valid(v)} THEN {v} END"
 
 
 def hmac_sql(text: str, keys: str) -> str:

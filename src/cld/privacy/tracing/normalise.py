@@ -7,6 +7,8 @@ are compared in one form.
 
 from __future__ import annotations
 
+from cld.privacy.nhs_sql import nhs_valid as nhs_valid
+
 # Titles dropped from the front of a name; given names that are placeholders, not names
 # (NHSE's linkage pre-processing drops the like: "baby girl", "twin one", "unknown").
 TITLES = ("MR", "MRS", "MS", "MISS", "MX", "DR", "REV", "SIR", "DAME", "LADY", "LORD",
@@ -27,16 +29,6 @@ def _list(values: tuple[str, ...]) -> str:
 def nhs_digits(col: str) -> str:
     """The number with spaces and dashes removed; null when blank."""
     return f"NULLIF(regexp_replace(trim({col}), '[\\s-]', '', 'g'), '')"
-
-
-def nhs_valid(digits: str) -> str:
-    """True for ten digits passing modulus 11 and not one repeated digit (so never the
-    trace sentinels 0000000000 and 9999999999)."""
-    total = " + ".join(f"{10 - i} * CAST(substr({digits}, {i + 1}, 1) AS INTEGER)"
-                       for i in range(9))
-    return (f"coalesce(CASE WHEN regexp_full_match({digits}, '[0-9]{{10}}') THEN "
-            f"(11 - ({total}) % 11) % 11 = CAST(substr({digits}, 10, 1) AS INTEGER) "
-            f"AND {digits} <> repeat(substr({digits}, 1, 1), 10) END, FALSE)")
 
 
 def _clean(col: str) -> str:
