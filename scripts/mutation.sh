@@ -12,7 +12,7 @@ sample=${3:-0}
 seed=${4:-1}
 root=$(git rev-parse --show-toplevel)
 case $pkg in
-  validation) tests='"src/cld/validation/rules", "tests/synth/test_synth_defects.py"' ;;
+  validation) tests='"src/cld/validation/rules", "tests/validation", "tests/synth/test_synth_defects.py"' ;;
   store) tests='"tests/store", "-k", "sqlite and not kill_at_random"' ;;
   *) echo "unknown package $pkg (validation or store)" >&2; exit 2 ;;
 esac
@@ -27,6 +27,9 @@ do_not_mutate = ["*/test_*.py", "*/conftest.py", "*/testing.py"]  # the tests be
 also_copy = ["src", "tests", "docs"]
 pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]
 pytest_add_cli_args_test_selection = [$tests]
+# DuckDB's threads do not survive a fork of the process that ran the tests (mutants hung until
+# killed): fork each mutant from a server that has only collected them.
+process_isolation = "forkserver"
 CFG
 cd "$work"
 mutmut=("nice" "-n" "19" "$root/.venv/bin/mutmut")
