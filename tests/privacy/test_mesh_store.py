@@ -87,6 +87,13 @@ def test_a_changed_mapping_is_refused(kit: Kit, tmp_path: Path) -> None:
     f = kit.store.root / "mesh" / "503" / "2020-21" / req.token / "mapping.parquet"
     t = pq.read_table(f)
     pq.write_table(t.slice(1), f)
+    problems = verify_store(kit.store)[1]
+    assert problems == [f"MESH request {req.token} (event 3): mesh/503/2020-21/{req.token}/"
+                        "mapping.parquet does not match its recorded checksum"]
+    f.unlink()
+    assert verify_store(kit.store)[1] == [f"MESH request {req.token} (event 3): mesh/503/"
+                                          f"2020-21/{req.token}/mapping.parquet is missing"]
+    pq.write_table(t.slice(1), f)
     with pytest.raises(MeshError, match="does not match the checksum"):
         load_mesh_response(kit.store, [answer], "503", YEAR)
     assert Trace.objects.using(kit.store.alias).count() == 0

@@ -8,7 +8,9 @@ from cld.store.files import STORED_FILES, original_name, sha256_file
 
 def verify_files(store: Store) -> list[str]:
     """Problems found (missing or changed files); empty when all is well."""
-    from cld.store.models import Submission, Trace, YearSnapshot
+    import json
+
+    from cld.store.models import AuditEvent, Submission, Trace, YearSnapshot
     from cld.store.traces import TRACE_FILES
 
     problems: list[str] = []
@@ -33,6 +35,9 @@ def verify_files(store: Store) -> list[str]:
             if getattr(t, field):
                 check(f"{t.folder}/{name}", getattr(t, field),
                       f"trace {t.number} of submission {t.submission_id}")
+    for ev in AuditEvent.objects.using(store.alias).filter(action="mesh-request"):
+        d = json.loads(ev.details)  # the mapping back from a PDS MESH request, kept here
+        check(d["mapping"], d["mapping_sha256"], f"MESH request {d['token']} (event {ev.seq})")
     return problems
 
 
