@@ -10,7 +10,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
@@ -158,7 +158,7 @@ def create_upload(request: HttpRequest) -> Any:
         return error(400, f"invalid_{exc.field}", str(exc))
     boot.store().record(request.user.get_username(), "upload", la_code=la, year=up.year,
                         mode=up.mode, upload=up.pk, file=up.filename, via="api")
-    return 202, _upload(up)
+    return Status(202, _upload(up))
 
 
 @api.get("/uploads/{int:pk}", url_name="api_upload", response={200: UploadOut, **REFUSED})
