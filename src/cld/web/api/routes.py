@@ -5,19 +5,19 @@ endpoints parse, call the same functions as the pages, and answer in JSON."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
 from cld.errors import CldError
 from cld.web import boot
 from cld.web.accounts.rules import is_submitter, own_la
+from cld.web.api.docs import Docs
 from cld.web.api.errors import error
 from cld.web.portal import views
 from cld.web.portal.models import Upload
@@ -31,15 +31,6 @@ class Token(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         return request.user if request.user.is_authenticated else None
-
-
-class Docs(DocsBase):
-    """Swagger UI from the files django-ninja ships (no CDN), in a page without inline script."""
-
-    def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
-        return render(request, "portal/api/docs.html", {
-            "title": "API", "settings": {"url": self.get_openapi_url(api, kwargs),
-                                         "layout": "BaseLayout", "deepLinking": True}})
 
 
 api = NinjaAPI(title="Client Level Data portal API", version="1", urls_namespace="api",
@@ -97,6 +88,9 @@ class SubmissionOut(Schema):
 
 
 REFUSED = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+UploadId = Annotated[int, Path(description="The upload's id (POST /uploads answers it)")]
+SubmissionId = Annotated[int, Path(description="The stored version's id")]
+Format = Annotated[str, Path(description="xlsx, html, csv or json")]
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {
     "schema": {"type": "object", "required": ["file", "year", "mode"], "properties": {
         "file": {"type": "string", "format": "binary", "description": "CSV or XLSX"},
@@ -145,7 +139,7 @@ def _submission(pk: int, *, summary: bool, info: Any = None) -> dict[str, Any]:
     return out
 
 
-@api.post("/uploads", url_name="api_uploads", openapi_extra=UPLOAD_BODY,
+@api.post("/uploads", url_name="api_uploads", summary="Send a file", openapi_extra=UPLOAD_BODY,
           response={202: UploadOut, 400: ErrorOut, **REFUSED})
 def create_upload(request: HttpRequest) -> Any:
     """Send a file to validate, or to submit as the next version (an LA's token)."""
@@ -161,16 +155,18 @@ def create_upload(request: HttpRequest) -> Any:
     return Status(202, _upload(up))
 
 
-@api.get("/uploads/{int:pk}", url_name="api_upload", response={200: UploadOut, **REFUSED})
-def get_upload(request: HttpRequest, pk: int) -> Any:
+@api.get("/uploads/{int:pk}", url_name="api_upload", summary="An upload's state",
+         response={200: UploadOut, **REFUSED})
+def get_upload(request: HttpRequest, pk: UploadId) -> Any:
     """An upload's state (queued, running, done, failed), its current step and, once done,
     what was found and where its reports are."""
     return _upload(get_object_or_404(Upload, pk=pk))
 
 
 @api.get("/uploads/{int:pk}/report.{fmt}", url_name="api_upload_report",
+         summary="An upload's report",
          response={200: None, 409: ErrorOut, **REFUSED})
-def get_upload_report(request: HttpRequest, pk: int, fmt: str) -> Any:
+def get_upload_report(request: HttpRequest, pk: UploadId, fmt: Format) -> Any:
     """The upload's data-quality report: xlsx, html, csv or json (the submission's, when it
     was submitted)."""
     up = get_object_or_404(Upload, pk=pk)
@@ -181,9 +177,11 @@ def get_upload_report(request: HttpRequest, pk: int, fmt: str) -> Any:
     return views.check_report(request, pk, fmt)
 
 
-@api.get("/submissions", url_name="api_submissions",
+@api.get("/submissions", url_name="api_submissions", summary="The LA's versions",
          response={200: list[SubmissionOut], 400: ErrorOut, **REFUSED})
-def list_submissions(request: HttpRequest, year: str | None = None) -> Any:
+def list_submissions(request: HttpRequest, year: Annotated[str | None, Query(
+        description="The reporting year, e.g. 2024/25 (default: the current one)")] = None
+                     ) -> Any:
     """The token's LA's versions for a reporting year (default: the current one)."""
     from cld.store.queries import list_submissions as subs
 
@@ -195,16 +193,17 @@ def list_submissions(request: HttpRequest, year: str | None = None) -> Any:
     return [_submission(s.id, summary=False, info=s) for s in subs(boot.store(), year, la)]
 
 
-@api.get("/submissions/{int:pk}", url_name="api_submission",
+@api.get("/submissions/{int:pk}", url_name="api_submission", summary="One version",
          response={200: SubmissionOut, **REFUSED})
-def get_submission(request: HttpRequest, pk: int) -> Any:
+def get_submission(request: HttpRequest, pk: SubmissionId) -> Any:
     """One stored version: its status, checksums and counts of problems."""
     return _submission(pk, summary=True)
 
 
 @api.get("/submissions/{int:pk}/report.{fmt}", url_name="api_submission_report",
+         summary="A version's report",
          response={200: None, **REFUSED})
-def get_submission_report(request: HttpRequest, pk: int, fmt: str) -> Any:
+def get_submission_report(request: HttpRequest, pk: SubmissionId, fmt: Format) -> Any:
     """A stored version's data-quality report: xlsx, html, csv or json."""
     return views.submission_report(request, pk, fmt)
 
