@@ -94,8 +94,9 @@ Format = Annotated[str, Path(description="xlsx, html, csv or json")]
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {
     "schema": {"type": "object", "required": ["file", "year", "mode"], "properties": {
         "file": {"type": "string", "format": "binary", "description": "CSV or XLSX"},
-        "year": {"type": "string", "example": "2024/25"},
-        "mode": {"type": "string", "enum": ["validate", "submit"]}}}}}}}
+        "year": {"type": "string", "description": "The reporting year, e.g. 2024/25"},
+        "mode": {"type": "string", "enum": ["validate", "submit"],
+                 "description": "validate: check only; submit: store as the next version"}}}}}}}
 
 
 def _counts(result: Any) -> dict[str, Any] | None:
