@@ -73,6 +73,7 @@ def test_an_las_token_submits_polls_and_fetches_the_report(
     assert (last["actor"], last["action"], last["la_code"], last["year"]) == (
         ACTOR, "download", LA_A, "2020/21")
     assert json.loads(last["details"])["submission"] == sub.id
+    assert json.loads(last["details"])["via"] == "api"
     assert verify(portal.store.alias).ok
 
     listed = call(tokens, "LA A", "get", "/api/v1/submissions?year=2020/21").json()
@@ -141,6 +142,19 @@ def test_missing_wrong_and_revoked_tokens_get_401(portal: Any, tokens: dict[str,
         assert r["WWW-Authenticate"].startswith("Bearer")
     r = call({}, None, "get", url, HTTP_AUTHORIZATION=f"Basic {tokens['LA A']}")
     assert r.status_code == 401
+
+
+def test_an_api_route_without_a_rule_is_refused_in_json(portal: Any) -> None:
+    from django.test import RequestFactory
+
+    from cld.web.portal.access import AccessMiddleware
+
+    request = RequestFactory().get("/api/v1/something-new")
+    request.user = portal.users["admin"]
+    request.resolver_match = type("M", (), {"url_name": "api_something_new"})()
+    response = AccessMiddleware(lambda r: None).process_view(request, None, (), {})
+    assert response is not None and response.status_code == 403
+    assert json.loads(response.content)["error"]["code"] == "forbidden"
 
 
 def test_only_the_hash_of_a_token_is_kept(portal: Any, tokens: dict[str, str]) -> None:

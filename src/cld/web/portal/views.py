@@ -167,8 +167,9 @@ def _download(request: HttpRequest, result: Any, fmt: str, stem: str, la: str, y
     folder = Path(tempfile.mkdtemp(prefix="cld-report-"))
     path = folder / f"{stem}-dq.{fmt}"
     write_report(result, fmt, path)
+    via = "api" if request.path.startswith("/api/") else "portal"
     boot.store().record(request.user.get_username(), "download", la_code=la, year=year,
-                        format=fmt, via="portal", **what)
+                        format=fmt, via=via, **what)
     fh = path.open("rb")
     path.unlink()  # the open handle keeps the bytes until the response is sent
     folder.rmdir()
