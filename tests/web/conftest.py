@@ -89,3 +89,12 @@ def client(portal: Portal) -> Any:
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture(scope="session")
+def tokens(portal: Portal) -> dict[str, str]:
+    """An API token for each organisation of USERS (by organisation name)."""
+    from cld.web.api.tokens import new_token
+
+    return {org: new_token(org, "tests", by="pytest")[1]
+            for org in sorted({org for _, org in USERS.values()})}

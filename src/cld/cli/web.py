@@ -1,4 +1,4 @@
-"""The portal: serve, worker, users, orgs (thin: parse, call cld.web, print)."""
+"""The portal: serve, worker, users, orgs, tokens (thin: parse, call cld.web, print)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ from typing import Annotated, Any
 
 import typer
 
-from cld.cli._shell import _Commands, app, err, out
-from cld.cli.store import DbOpt, StoreOpt
+from cld.cli._shell import ListFmt, _Commands, app, emit, err, out
+from cld.cli.store import ByOpt, DbOpt, StoreOpt
 
 users_app = typer.Typer(cls=_Commands, no_args_is_help=True,
                         help="Portal users (each belongs to one organisation, with one role).")
 orgs_app = typer.Typer(cls=_Commands, no_args_is_help=True,
                        help="Portal organisations: LAs, DSCRO regions, the national team…")
+tokens_app = typer.Typer(cls=_Commands, no_args_is_help=True,
+                         help="API tokens: each acts for one organisation (see docs/portal.md).")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(tokens_app, name="tokens")
 
 
 def _portal(store: Path | None, database: str | None, **kw: Any) -> Any:
@@ -111,3 +114,50 @@ def users_totp(
     err.print("Give this to the user only (it is their secret); from now on signing in "
               "asks for the app's code:", highlight=False)
     out.print(url, highlight=False, soft_wrap=True)
+
+
+OrgOpt = Annotated[str, typer.Option(help="The organisation's name (see `cld orgs add`).")]
+NameOpt = Annotated[str, typer.Option(help="The token's name, e.g. the system using it.")]
+
+
+@tokens_app.command("new")
+def tokens_new(org: OrgOpt, name: NameOpt = "api", by: ByOpt = None,
+               store: StoreOpt = None, database: DbOpt = None) -> None:
+    """A new API token for an organisation: printed once, only its hash is kept."""
+    _portal(store, database)
+    from cld.store.core import default_actor
+    from cld.web.api.tokens import ROLE_OF_KIND, new_token
+
+    token, text = new_token(org, name, by=by or default_actor())
+    err.print(f"API token {name!r} of {org} (acts as {ROLE_OF_KIND[token.organisation.kind]})"
+              ". Copy it now: it is not shown again.", highlight=False)
+    out.print(text, highlight=False, soft_wrap=True)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    fmt: Annotated[ListFmt, typer.Option("--format", help="table, csv or json.")] = ListFmt.table,
+    store: StoreOpt = None, database: DbOpt = None,
+) -> None:
+    """Every token: organisation, name, prefix, made by and when, last used, revoked."""
+    _portal(store, database)
+    from cld.web.api.tokens import tokens
+
+    def when(t: Any) -> str | None:
+        return t.isoformat(timespec="seconds") if t else None
+
+    emit([{"organisation": t.organisation.name, "name": t.name, "prefix": f"cld_{t.prefix}_",
+           "created": when(t.created), "created_by": t.created_by,
+           "last_used": when(t.last_used), "revoked": when(t.revoked)} for t in tokens()],
+         fmt, "API tokens")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(org: OrgOpt, name: NameOpt, store: StoreOpt = None,
+                  database: DbOpt = None) -> None:
+    """Revoke a token: from now on the API refuses it (401)."""
+    _portal(store, database)
+    from cld.web.api.tokens import revoke
+
+    revoke(org, name)
+    out.print(f"revoked API token {name!r} of {org}", highlight=False)

@@ -29,7 +29,7 @@ def portal_settings(secret_key: str, *, debug: bool = False, secure: bool = Fals
             "django.contrib.staticfiles", "axes", "csp", "django_tasks", "django_tasks_db",
             "django_otp", "django_otp.plugins.otp_totp",
             "rules.apps.AutodiscoverRulesConfig", "cld.store", "cld.web.accounts",
-            "cld.web.portal",
+            "cld.web.portal", "cld.web.api",
         ],
         MIDDLEWARE=[
             "django.middleware.security.SecurityMiddleware",

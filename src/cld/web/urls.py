@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from cld.web.api.routes import api
 from cld.web.portal import views
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("submissions/<int:pk>/report.<str:fmt>", views.submission_report,
          name="submission_report"),
     path("tracker/", views.tracker, name="tracker"),
+    path("api/v1/", api.urls),  # names in the "api" namespace
 ]

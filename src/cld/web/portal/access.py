@@ -43,6 +43,12 @@ def _submission_la(kw: dict[str, Any]) -> str:
 class Rule:
     allow: Predicate | None  # None: public
     la: Callable[[dict[str, Any]], str] | None = None  # the LA the page is about
+    api: bool = False  # signed in by an API token (cld.web.api), refused with JSON
+
+
+def Api(allow: Predicate | None, la: Callable[[dict[str, Any]], str] | None = None) -> Rule:
+    """The rule of an API route: the token's user must pass `allow`, as on the pages."""
+    return Rule(allow, la, api=True)
 
 
 PUBLIC = Rule(None)
@@ -58,6 +64,14 @@ ROUTES: dict[str, Rule] = {
     "submission": Rule(sees_la, _submission_la),
     "submission_report": Rule(sees_la, _submission_la),
     "tracker": Rule(is_processor | is_national),
+    # the API (cld.web.api.routes): signed in by a token, refused in JSON
+    "api-root": Api(None), "openapi-json": Api(None), "openapi-view": Api(None),
+    "api_uploads": Api(is_la_user),
+    "api_upload": Api(is_la_user & sees_la, _upload_la),
+    "api_upload_report": Api(is_la_user & sees_la, _upload_la),
+    "api_submissions": Api(is_la_user),
+    "api_submission": Api(sees_la, _submission_la),
+    "api_submission_report": Api(sees_la, _submission_la),
 }
 
 
@@ -78,14 +92,28 @@ class AccessMiddleware:
             return forbidden(request)
         if rule.allow is None:
             return None
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if rule.la is None:
-            ok = rule.allow.test(request.user)
-        else:
-            ok = rule.allow.test(request.user, rule.la(kwargs))
-        return None if ok else forbidden(request)
+        if rule.api:
+            from cld.web.api.tokens import authenticate
 
+            request.user = authenticate(request.headers.get("Authorization", ""))
+            if request.user is None:
+                from cld.web.api.errors import unauthorised
+
+                return unauthorised()
+        elif not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            if rule.la is None:
+                ok = rule.allow.test(request.user)
+            else:
+                ok = rule.allow.test(request.user, rule.la(kwargs))
+        except Http404:
+            if not rule.api:
+                raise
+            from cld.web.api.errors import not_found
+
+            return not_found()
+        return None if ok else forbidden(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         from cld.errors import CldError
@@ -96,4 +124,8 @@ class AccessMiddleware:
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from cld.web.api.errors import forbidden as refused
+
+        return refused()
     return render(request, "portal/forbidden.html", status=403)

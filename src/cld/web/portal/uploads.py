@@ -7,19 +7,29 @@ import re
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 
 from cld.errors import CldError
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from cld.web.portal.models import Upload
+
 SUFFIXES = (".csv", ".xlsx")
 _SAFE = re.compile(r"[^A-Za-z0-9 ._()-]")
 
 
 class UploadRefused(CldError):
-    """A file the portal will not take (too big, not a CSV or XLSX, a bad name)."""
+    """A file the portal will not take (too big, not a CSV or XLSX, a bad name), or a form
+    without a year or mode it offers; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str = "file") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class CappedUploadHandler(TemporaryFileUploadHandler):
@@ -69,3 +79,36 @@ def accept(tmp_path: Path, name: str, root: Path) -> tuple[str, Path]:
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadRefused(str(exc)) from None
     return clean, folder
+
+
+def receive(request: HttpRequest, la: str, years: list[str], modes: list[str]) -> Upload:
+    """The posted file (`file`), `year` and `mode` checked, the file kept and its processing
+    queued (the upload page and the API both call this). Raises UploadRefused."""
+    from cld.web import boot
+    from cld.web.portal.models import Upload
+    from cld.web.portal.tasks import process_upload
+
+    length = request.META.get("CONTENT_LENGTH")
+    if too_large(int(length) if length and length.isdigit() else None):
+        raise UploadRefused(too_big())
+    files = request.FILES  # reads the body: streamed to disk, capped by the handler
+    if getattr(request, "cld_too_large", False):
+        raise UploadRefused(too_big())
+    year, mode, f = request.POST.get("year"), request.POST.get("mode"), files.get("file")
+    if year not in years:
+        raise UploadRefused("Select the reporting year", "year")
+    if mode not in modes:
+        raise UploadRefused("Select whether to validate only or submit", "mode")
+    if f is None or not f.size:
+        raise UploadRefused("Select a CSV or XLSX file")
+    store = boot.store()
+    name, folder = accept(Path(f.temporary_file_path()), f.name or "", store.root)
+    up = Upload.objects.create(user=request.user, la_code=la, year=year, mode=mode,
+                               filename=name, folder=folder.relative_to(store.root).as_posix(),
+                               size=f.size)
+    process_upload.enqueue(up.pk)
+    return up
+
+
+def too_big() -> str:
+    return f"The file must be smaller than {settings.CLD_MAX_UPLOAD // (1024 * 1024):,} MB"

@@ -20,7 +20,7 @@ from cld.dates import local_day
 from cld.web import boot
 from cld.web.accounts.rules import is_submitter, las_seen, own_la, role
 from cld.web.portal.models import Upload
-from cld.web.portal.uploads import UploadRefused, accept, too_large
+from cld.web.portal.uploads import UploadRefused, receive
 
 FORMATS = {"xlsx": "Excel workbook", "html": "web page", "csv": "CSV", "json": "JSON"}
 PAGE = 50  # issues per page
@@ -92,42 +92,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"years": years(), "modes": modes, "errors": {}}
     if request.method != "POST":
         return render(request, "portal/upload.html", ctx)
-    length = request.META.get("CONTENT_LENGTH")
-    if too_large(int(length) if length and length.isdigit() else None):
-        return _refused(request, ctx, "file", _too_big())
-    files = request.FILES  # reads the body: streamed to disk, capped by the handler
-    if getattr(request, "cld_too_large", False):
-        return _refused(request, ctx, "file", _too_big())
-    year, mode, f = request.POST.get("year"), request.POST.get("mode"), files.get("file")
-    if year not in ctx["years"]:
-        return _refused(request, ctx, "year", "Select the reporting year")
-    if mode not in modes:
-        return _refused(request, ctx, "mode", "Select whether to validate only or submit")
-    if f is None or not f.size:
-        return _refused(request, ctx, "file", "Select a CSV or XLSX file")
-    store = boot.store()
     try:
-        name, folder = accept(Path(f.temporary_file_path()), f.name or "", store.root)
+        up = receive(request, la, ctx["years"], modes)
     except UploadRefused as exc:
-        return _refused(request, ctx, "file", str(exc))
-    up = Upload.objects.create(user=request.user, la_code=la, year=year, mode=mode,
-                               filename=name, folder=folder.relative_to(store.root).as_posix(),
-                               size=f.size)
-    from cld.web.portal.tasks import process_upload
-
-    process_upload.enqueue(up.pk)
+        ctx["errors"] = {exc.field: str(exc)}
+        return render(request, "portal/upload.html", ctx, status=400)
     return redirect("upload_status", up.pk)
-
-
-def _too_big() -> str:
-    from django.conf import settings
-
-    return f"The file must be smaller than {settings.CLD_MAX_UPLOAD // (1024 * 1024):,} MB"
-
-
-def _refused(request: HttpRequest, ctx: dict[str, Any], field: str, msg: str) -> HttpResponse:
-    ctx["errors"] = {field: msg}
-    return render(request, "portal/upload.html", ctx, status=400)
 
 
 def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -197,8 +167,9 @@ def _download(request: HttpRequest, result: Any, fmt: str, stem: str, la: str, y
     folder = Path(tempfile.mkdtemp(prefix="cld-report-"))
     path = folder / f"{stem}-dq.{fmt}"
     write_report(result, fmt, path)
+    via = "api" if request.path.startswith("/api/") else "portal"
     boot.store().record(request.user.get_username(), "download", la_code=la, year=year,
-                        format=fmt, via="portal", **what)
+                        format=fmt, via=via, **what)
     fh = path.open("rb")
     path.unlink()  # the open handle keeps the bytes until the response is sent
     folder.rmdir()
