@@ -29,6 +29,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     "submission": A_DATA,
     "submission_report": A_DATA,
     "tracker": frozenset({"proc_a", "proc_b", "national"}),
+    "tracing": frozenset({"proc_a"}),  # LA A's: its region's processor only
+    "trace_run": frozenset({"proc_a"}),
+    "extracts": frozenset({"proc_a", "proc_b", "national", "recipient", "recipient_b"}),
+    "extract_new": frozenset({"proc_a", "proc_b"}),
+    "extract": frozenset({"proc_a", "proc_b", "recipient"}),  # Recipient's extract
+    "extract_file": frozenset({"recipient"}),
+    "benchmarks": frozenset({"proc_a", "proc_b", "national"}),
+    "benchmark": frozenset({"proc_a", "proc_b", "national"}),
+    "benchmark_file": frozenset({"proc_a", "proc_b", "national"}),
 }
 
 
@@ -54,11 +63,19 @@ def sample_url(name: str, pattern: Any, portal: Any) -> str:
     from django.urls import reverse
 
     kwargs: dict[str, Any] = {}
+    pks = {"extract": portal.extract, "trace": portal.trace, "bench": portal.bench}
+    files = {"extract_file": "extract.csv", "benchmark_file": "benchmark.csv"}
     for key in pattern.pattern.converters:
-        if key == "pk":
+        if key == "pk" and name.startswith(("extract", "trace", "bench")):
+            kwargs[key] = pks[name.split("_")[0].removesuffix("mark")]
+        elif key == "pk":
             kwargs[key] = portal.submission if "submission" in name else portal.upload
         elif key == "fmt":
             kwargs[key] = "xlsx"
+        elif key == "la":
+            kwargs[key] = "503"
+        elif key == "name":
+            kwargs[key] = files[name]
         else:
             raise AssertionError(f"route {name}: no sample value for <{key}>")
     return reverse(name, kwargs=kwargs)
