@@ -41,6 +41,7 @@ def cld(*args: str, stdin: str = "") -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = str(tmp_path_factory.mktemp("served") / "store")
     register(Path(store))  # for tracing; and the pseudonymisation key beside the store
+    Path(store + "-keys").mkdir()
     cld("keys", "new", "--out", store + "-keys/pseudonymisation.key")
     cld("orgs", "add", "Lincolnshire", "--kind", "la", "--la", LA_A, "--store", store)
     cld("orgs", "add", "GEM DSCRO", "--kind", "region", "--region", REGION_A, "--store", store)
