@@ -41,8 +41,9 @@ def add_org(name: str, kind: str, *, la: str | None = None, region: str | None =
     org = m.Organisation.objects.create(name=name, kind=kind, la_code=la or "",
                                         dscro_region=region or "", profile=profile or "",
                                         recipient_code=recipient or "")
+    given = {"profile": profile, "recipient": recipient or ""} if profile else {}
     _audit("add organisation", organisation=name, kind=kind, la=la or "",
-           region=region or "", profile=profile or "", recipient=recipient or "")
+           region=region or "", **given)
     return org
 
 
