@@ -286,3 +286,18 @@ def org_exists(name: str) -> bool:
 
     return Organisation.objects.filter(name=name).exists()
 
+
+
+def test_cld_orgs_add_takes_and_checks_the_profile(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def orgs_add(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "cld", "orgs", "add", *args, "--store",
+                               str(tmp_path / "store")], capture_output=True, text=True,
+                              timeout=120)
+
+    bad = orgs_add("X", "--kind", "recipient", "--profile", "sector", "--recipient", "ZZZ")
+    assert bad.returncode == 2 and "profile sector has no recipient 'ZZZ'" in bad.stderr
+    good = orgs_add("LGA", "--kind", "recipient", "--profile", "sector", "--recipient", "LGA")
+    assert good.returncode == 0 and "added organisation LGA (recipient)" in good.stdout
