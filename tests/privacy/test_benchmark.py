@@ -175,3 +175,18 @@ def test_a_failed_write_leaves_nothing(run: Run, tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f.name for f in first)
     assert "suppress-lt5" in (tmp_path / "out" / "benchmark.html").read_text(encoding="utf-8")
     assert "stale" not in (tmp_path / "out" / "benchmark.csv").read_text(encoding="utf-8")
+
+
+def test_published_rows_read_back_for_a_page(tmp_path: Path) -> None:
+    from cld.privacy.benchmark_files import published
+
+    (tmp_path / "benchmark.csv").write_text(
+        "series,area_code,value,rank\nB,503,'-1.5,2\nA,503,7,1\nB,318,'=x,1\nB,304,'a,\n",
+        encoding="utf-8")
+    names, got = published(tmp_path, "B")
+    assert names == ["B", "A"]  # the report's order, not sorted
+    assert [r["value"] for r in got] == ["-1.5", "=x", "'a"]  # only the neutralising ' goes
+    assert [r["rank"] for r in got] == ["2", "1", None]
+    assert published(tmp_path)[1] == published(tmp_path, "no such series")[1] == got
+    assert published(tmp_path, "A")[1] == [{"series": "A", "area_code": "503", "value": "7",
+                                            "rank": "1"}]

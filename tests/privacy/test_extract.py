@@ -256,3 +256,26 @@ def test_engine_failure_hides_the_data_and_writes_nothing(
         make_extract(xstore, "la-own", "503", YEAR, tmp_path / "x")
     assert not any(n in str(e.value) for n in names)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_csv_holds_no_live_formula(tmp_path: Path) -> None:
+    """Text starting with = + - @, tab or CR is written to the CSV with a leading apostrophe
+    (the reports' rule); the Parquet keeps the values as they are; numbers are untouched."""
+    import csv
+
+    import duckdb
+
+    from cld.reports.safe import neutralise
+
+    values = ["=HYPERLINK(\"http://x\")", "+44 1", "-12.50", "@SUM(A1)", "\t=1", "\r=1",
+              "plain", "a=b", None]
+    raw = duckdb.connect()
+    raw.execute("CREATE TABLE v (t VARCHAR, n INTEGER)")
+    raw.executemany("INSERT INTO v VALUES (?, ?)", [[v, -i] for i, v in enumerate(values)])
+    assert extract_mod._write(raw, "SELECT * FROM v", tmp_path) == len(values)
+    with (tmp_path / "extract.csv").open(newline="", encoding="utf-8") as fh:
+        got = list(csv.DictReader(fh))
+    assert [r["t"] for r in got] == [neutralise(v) or "" for v in values]
+    assert got[0]["t"] == "'=HYPERLINK(\"http://x\")" and got[6]["t"] == "plain"
+    assert [r["n"] for r in got] == [str(-i) for i in range(len(values))]
+    assert pq.read_table(tmp_path / "extract.parquet")["t"].to_pylist() == values

@@ -21,7 +21,11 @@ USERS = {
     "sub_b": ("la_submitter", "LA B"), "proc_a": ("regional_processor", "Region A"),
     "proc_b": ("regional_processor", "Region B"), "national": ("national_analyst", "National"),
     "recipient": ("recipient", "Recipient"), "admin": ("administrator", "Admins"),
+    "recipient_b": ("recipient", "Recipient B"),
 }
+#: recipient organisations -> (dissemination profile, recipient id)
+DISSEMINATION = {"Recipient": ("sector", "ADASS"), "Recipient B": ("cqc", "CQC"),
+                 "National": ("national", "NHSE")}
 
 
 @dataclass
@@ -31,6 +35,9 @@ class Portal:
     upload: int  # a validate-only upload of LA A, checked
     submission: int  # a stored submission of LA A
     synthetic: Path  # the synthetic file with defects both were made from
+    extract: int = 0  # an extract made for Recipient (sector profile) of 2020/21
+    trace: int = 0  # a trace of LA A's 2020/21 submission (against the synthetic register)
+    bench: int = 0  # a benchmark of 2020/21
 
 
 def synthetic(path: Path, people: int = 60, defects: float = 0.25) -> Path:
@@ -61,14 +68,16 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Any:
         from cld.web.portal.tasks import process_upload
         from cld.web.portal.uploads import accept
 
+        register(root)
         store = open_store(root)
         add_org("LA A", "la", la=LA_A)
         add_org("LA B", "la", la=LA_B)
         add_org("Region A", "region", region=REGION_A)
         add_org("Region B", "region", region=REGION_B)
         for name, kind in [("National", "national"), ("Recipient", "recipient"),
-                           ("Admins", "admin")]:
-            add_org(name, kind)
+                           ("Admins", "admin"), ("Recipient B", "recipient")]:
+            profile, recipient = DISSEMINATION.get(name, (None, None))
+            add_org(name, kind, profile=profile, recipient=recipient)
         users = {who: add_user(f"{who}@example.test", role, org, PASSWORD)
                  for who, (role, org) in USERS.items()}
         src = synthetic(tmp_path_factory.mktemp("synth") / "synthetic-503.csv")
@@ -81,7 +90,39 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Any:
                                    folder=folder.relative_to(root).as_posix(),
                                    size=src.stat().st_size)
         process_upload.call(up.pk)
-        yield Portal(store, users, up.pk, sub.pk, src)
+        yield Portal(store, users, up.pk, sub.pk, src, *made(store, users))
+
+
+def register(root: Path) -> None:
+    """A synthetic register for tracing, named in the store's store.yaml."""
+    from cld.synth.register import make, write_register
+
+    root.mkdir(parents=True)
+    write_register(make(persons=40, records=200, seed=3).register, str(root / "register.csv"))
+    (root / "store.yaml").write_text("tracing:\n  register: register.csv\n", encoding="utf-8")
+
+
+def made(store: Any, users: dict[str, Any]) -> tuple[int, int, int]:
+    """The pseudonymisation key (beside the store), then an extract for Recipient, a trace
+    of LA A and a benchmark of 2020/21, each made by its task as proc_a."""
+    from cld.privacy.keys import new_key_file
+    from cld.web.accounts.models import Organisation
+    from cld.web.portal import jobs
+    from cld.web.portal.models import Extract, Run
+
+    path = jobs.key_file(store)
+    path.parent.mkdir(parents=True)
+    new_key_file(path)
+    org = Organisation.objects.get(name="Recipient")
+    ex = Extract.objects.create(organisation=org, profile=org.profile, year="2020/21",
+                                recipient=org.recipient_code, user=users["proc_a"],
+                                folder="portal/extracts/first")
+    tr = Run.objects.create(kind=Run.TRACE, la_code=LA_A, year="2020/21", user=users["proc_a"])
+    bm = Run.objects.create(kind=Run.BENCHMARK, year="2020/21", user=users["proc_a"],
+                            folder="portal/benchmarks/first")
+    assert jobs.make_extract.call(ex.pk) == jobs.trace.call(tr.pk) == "done"
+    assert jobs.benchmark.call(bm.pk) == "done"
+    return ex.pk, tr.pk, bm.pk
 
 
 @pytest.fixture

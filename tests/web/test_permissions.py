@@ -39,6 +39,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     "api_submissions": LA_USERS,
     "api_submission": A_DATA,
     "api_submission_report": A_DATA,
+    "tracing": frozenset({"proc_a"}),  # LA A's: its region's processor only
+    "trace_run": frozenset({"proc_a"}),
+    "extracts": frozenset({"proc_a", "proc_b", "national", "recipient", "recipient_b"}),
+    "extract_new": frozenset({"proc_a", "proc_b"}),
+    "extract": frozenset({"proc_a", "proc_b", "recipient"}),  # Recipient's extract
+    "extract_file": frozenset({"recipient"}),
+    "benchmarks": frozenset({"proc_a", "proc_b", "national"}),
+    "benchmark": frozenset({"proc_a", "proc_b", "national"}),
+    "benchmark_file": frozenset({"proc_a", "proc_b", "national"}),
 }
 
 
@@ -66,11 +75,19 @@ def sample_url(name: str, pattern: Any, portal: Any) -> str:
     from cld.web.portal.access import ROUTES
 
     kwargs: dict[str, Any] = {}
+    pks = {"extract": portal.extract, "trace": portal.trace, "bench": portal.bench}
+    files = {"extract_file": "extract.csv", "benchmark_file": "benchmark.csv"}
     for key in pattern.pattern.converters:
-        if key == "pk":
+        if key == "pk" and name.startswith(("extract", "trace", "bench")):
+            kwargs[key] = pks[name.split("_")[0].removesuffix("mark")]
+        elif key == "pk":
             kwargs[key] = portal.submission if "submission" in name else portal.upload
         elif key == "fmt":
             kwargs[key] = "xlsx"
+        elif key == "la":
+            kwargs[key] = "503"
+        elif key == "name":
+            kwargs[key] = files[name]
         else:
             raise AssertionError(f"route {name}: no sample value for <{key}>")
     return reverse(("api:" if ROUTES[name].api else "") + name, kwargs=kwargs)

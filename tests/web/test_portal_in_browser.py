@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LA_A, PASSWORD, REGION_A, synthetic
+from tests.web.conftest import LA_A, PASSWORD, REGION_A, register, synthetic
 
 CHROMIUM = shutil.which("chromium")
 AXE = Path(__file__).parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -40,10 +40,16 @@ def cld(*args: str, stdin: str = "") -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = str(tmp_path_factory.mktemp("served") / "store")
+    register(Path(store))  # for tracing; and the pseudonymisation key beside the store
+    Path(store + "-keys").mkdir()
+    cld("keys", "new", "--out", store + "-keys/pseudonymisation.key")
     cld("orgs", "add", "Lincolnshire", "--kind", "la", "--la", LA_A, "--store", store)
     cld("orgs", "add", "GEM DSCRO", "--kind", "region", "--region", REGION_A, "--store", store)
+    cld("orgs", "add", "ADASS", "--kind", "recipient", "--profile", "sector", "--recipient",
+        "ADASS", "--store", store)
     for email, role, org in [("la@example.test", "la_submitter", "Lincolnshire"),
-                             ("dscro@example.test", "regional_processor", "GEM DSCRO")]:
+                             ("dscro@example.test", "regional_processor", "GEM DSCRO"),
+                             ("adass@example.test", "recipient", "ADASS")]:
         said = cld("users", "add", "--email", email, "--role", role, "--org", org,
                    "--store", store, stdin=f"{PASSWORD}\n{PASSWORD}\n")
         assert f"added user {email}" in said
@@ -163,10 +169,57 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     ctx.close()
 
 
+def test_recipient_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> None:
+    """The processor traces LA A's submission (made by the LA journey), makes ADASS's
+    extract and the benchmark; ADASS's user downloads the extract's CSV."""
+    ctx = browser.new_context(accept_downloads=True)
+    c = Checked(ctx.new_page())
+    sign_in(c, server, "dscro@example.test")
+    c.page.click(f"a[href='/las/{LA_A}/tracing/']")
+    c.accessible()
+    c.page.select_option("#year", "2020/21")
+    c.page.click("button:has-text('Trace')")
+    c.page.wait_for_selector("#counts", timeout=90_000)  # the page refreshes until done
+    c.accessible()
+    assert c.page.locator("#counts tbody tr").count() == 7  # six outcomes and the total
+    c.goto(server + "/extracts/new/")
+    c.page.check("#org")
+    c.page.select_option("#year", "2020/21")
+    c.page.click("button:has-text('Make the extract')")
+    c.page.wait_for_selector("#rows", timeout=90_000)
+    c.accessible()
+    extract = c.page.url
+    assert c.page.locator("#files").count() == 0  # the processor downloads nothing
+    c.goto(server + "/benchmark/")
+    c.page.select_option("#year", "2020/21")
+    c.page.click("button:has-text('Make the benchmark')")
+    c.page.wait_for_selector("#files", timeout=120_000)
+    c.accessible()
+    c.page.click("button:has-text('Sign out')")
+    c.page.wait_for_url(server + "/login/")
+
+    sign_in(c, server, "adass@example.test")
+    c.page.click("a:has-text('extracts')")
+    c.accessible()
+    c.page.click("#extracts a")
+    c.page.wait_for_url(extract)
+    c.accessible()
+    with c.page.expect_download() as dl:
+        c.page.click("a:has-text('extract.csv')")
+    saved = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(saved)
+    assert saved.name.startswith("sector-ADASS-2020-21-")
+    header = saved.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "person_id_token" in header and "nhs_number" not in header
+    assert c.csp == []
+    ctx.close()
+
+
 def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> None:
     """Every page of the URL configuration (downloads aside), as the LA's user and as the
     processor, whether it shows them the page or refuses it: axe-core finds no serious or
-    critical violation. Runs after the journey, which made upload 1 and submission 1."""
+    critical violation. Runs after the journeys, which made upload 1, submission 1, trace 1,
+    extract 1 and benchmark 1."""
     from django.urls import reverse
 
     from cld.web.portal.access import ROUTES
@@ -175,9 +228,10 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
     pages = [reverse("api:openapi-view")]  # the API's page; its other routes answer JSON
     for name, pattern in url_names().items():
         keys = set(pattern.pattern.converters)
-        if "fmt" in keys or ROUTES[name].api:
+        if "fmt" in keys or "name" in keys or ROUTES[name].api:
             continue  # a file, not a page
-        pages.append(reverse(name, kwargs={"pk": 1} if "pk" in keys else {}))
+        sample = {"pk": 1, "la": LA_A}
+        pages.append(reverse(name, kwargs={k: sample[k] for k in keys}))
     assert len(pages) >= 8
     for email in ("la@example.test", "dscro@example.test"):
         ctx = browser.new_context()

@@ -72,13 +72,19 @@ def orgs_add(
     la: Annotated[str | None, typer.Option("--la", help="The LA code (kind la).")] = None,
     region: Annotated[str | None, typer.Option(help="The DSCRO region (kind region), as "
                                                     "in the register.")] = None,
+    profile: Annotated[str | None, typer.Option(help="The dissemination profile its "
+                                                "extracts are made under (kind recipient, "
+                                                "or national): e.g. icb, sector, cqc.")] = None,
+    recipient: Annotated[str | None, typer.Option(help="Its id among the profile's "
+                                                  "recipients (an ICB's code, ADASS...); "
+                                                  "default: the profile's only one.")] = None,
     store: StoreOpt = None, database: DbOpt = None,
 ) -> None:
     """Add an organisation."""
     _portal(store, database)
     from cld.web.accounts.manage import add_org
 
-    org = add_org(name, kind, la=la, region=region)
+    org = add_org(name, kind, la=la, region=region, profile=profile, recipient=recipient)
     out.print(f"added organisation {org.name} ({org.kind})", highlight=False)
 
 

@@ -222,3 +222,19 @@ def page(rows: pl.DataFrame, lines: list[tuple[str, str]], synthetic: bool) -> s
         title="Adult social care CLD: LA benchmark",
         about=[(k, v) for k, v in lines if k != "SYNTHETIC"], synthetic=synthetic,
         synthetic_text=SYNTHETIC, sections=sections, shown_as=shown_as)
+
+
+def published(folder: Path, series: str | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """A written benchmark read back for a web page: every series (in the report's order)
+    and the rows of `series` (default: the first) as text, the spreadsheet apostrophe that
+    neutralised a formula taken off (a page escapes its text instead)."""
+    try:
+        rows = pl.read_csv(folder / FILES[0], infer_schema=False)
+    except (OSError, pl.exceptions.PolarsError):
+        raise BenchmarkError(f"the benchmark in {folder.name} cannot be read") from None
+    rows = rows.with_columns(
+        pl.when(pl.any_horizontal(pl.col(c).str.starts_with("'" + p) for p in FORMULA))
+        .then(pl.col(c).str.slice(1)).otherwise(pl.col(c)).alias(c) for c in rows.columns)
+    names = rows["series"].unique(maintain_order=True).to_list() if rows.height else []
+    chosen = series if series in names else (names[0] if names else None)
+    return names, rows.filter(pl.col("series") == chosen).to_dicts() if chosen else []

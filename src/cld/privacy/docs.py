@@ -57,7 +57,9 @@ and version, recipient, purpose, clause, agreement, every field with its treatme
 SHA-256 of each file, token domain and `key_id`, never the key). It is built in a staging
 folder and renamed into place only when complete; a recipient the profile does not allow, a
 missing key or any identifier found by the scanner stops it with nothing written. Every
-extract is recorded in the store's audit trail.
+extract is recorded in the store's audit trail. In the CSV, text starting with `=`, `+`, `-`,
+`@`, a tab or a carriage return gets a leading `'` so that no cell opens as a live formula in
+a spreadsheet (the Parquet keeps the values as they are).
 
 ## Keyed tokens
 

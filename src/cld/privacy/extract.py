@@ -33,6 +33,7 @@ from cld.privacy.tokens import as_view, key_table, raw_duckdb, token_column
 
 FORMAT_VERSION = 1
 POSTCODE = "^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+FORMULA = r"^[=+\-@\t\r]"  # cld.reports.safe's DANGEROUS_PREFIXES, as a regular expression
 
 
 class ExtractError(CldError):
@@ -288,7 +289,22 @@ def _write(raw: Any, select: str, stage: Path) -> int:
     try:
         raw.execute(f"COPY {tmp} TO {_lit(stage / 'extract.parquet')} "
                     "(FORMAT parquet, COMPRESSION zstd)")
-        raw.execute(f"COPY {tmp} TO {_lit(stage / 'extract.csv')} (FORMAT csv, HEADER)")
+        raw.execute(f"COPY ({_neutralised(raw, tmp)}) TO {_lit(stage / 'extract.csv')} "
+                    "(FORMAT csv, HEADER)")
         return int(raw.execute(f"SELECT count(*) FROM {tmp}").fetchone()[0])
     finally:
         raw.execute(f"DROP TABLE IF EXISTS {tmp}")
+
+
+def _neutralised(raw: Any, table: str) -> str:
+    """SELECT of `table` for the CSV: text starting with = + - @, tab or CR gets a leading
+    apostrophe (cld.reports.safe's rule), so no cell opens as a live spreadsheet formula."""
+    items = []
+    for name, typ, *_ in raw.execute(f"DESCRIBE {table}").fetchall():
+        col = '"' + name.replace('"', '""') + '"'
+        if typ == "VARCHAR":
+            items.append(f"CASE WHEN regexp_matches({col}, '{FORMULA}') THEN chr(39) || {col} "
+                         f"ELSE {col} END AS {col}")
+        else:
+            items.append(col)
+    return f"SELECT {', '.join(items)} FROM {table}"

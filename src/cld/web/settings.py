@@ -88,6 +88,9 @@ def portal_settings(secret_key: str, *, debug: bool = False, secure: bool = Fals
         FILE_UPLOAD_MAX_MEMORY_SIZE=MB, DATA_UPLOAD_MAX_MEMORY_SIZE=MB,
         FILE_UPLOAD_HANDLERS=["cld.web.portal.uploads.CappedUploadHandler"],
         CLD_MAX_UPLOAD=max_upload,
+        # the pseudonymisation key file for extracts (default: beside the store folder,
+        # cld.web.portal.jobs.key_file); never inside the store
+        CLD_PSEUDONYMISATION_KEY_FILE=os.environ.get("CLD_PSEUDONYMISATION_KEY_FILE") or None,
         TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         LOGGING_CONFIG=None,
     )

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from cld.web.api.routes import api
-from cld.web.portal import views
+from cld.web.portal import extracts, tracing, views
 
 urlpatterns = [
     path("login/", views.Login.as_view(), name="login"),
@@ -19,4 +19,13 @@ urlpatterns = [
          name="submission_report"),
     path("tracker/", views.tracker, name="tracker"),
     path("api/v1/", api.urls),  # names in the "api" namespace
+    path("las/<str:la>/tracing/", tracing.tracing, name="tracing"),
+    path("tracing/<int:pk>/", tracing.trace_run, name="trace_run"),
+    path("extracts/", extracts.extracts, name="extracts"),
+    path("extracts/new/", extracts.extract_new, name="extract_new"),
+    path("extracts/<int:pk>/", extracts.extract, name="extract"),
+    path("extracts/<int:pk>/<str:name>", extracts.extract_file, name="extract_file"),
+    path("benchmark/", extracts.benchmarks, name="benchmarks"),
+    path("benchmark/<int:pk>/", extracts.benchmark, name="benchmark"),
+    path("benchmark/<int:pk>/<str:name>", extracts.benchmark_file, name="benchmark_file"),
 ]

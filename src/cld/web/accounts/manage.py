@@ -18,8 +18,8 @@ class AccountError(CldError):
     """An organisation or user that cannot be added as asked."""
 
 
-def add_org(name: str, kind: str, *, la: str | None = None,
-            region: str | None = None) -> m.Organisation:
+def add_org(name: str, kind: str, *, la: str | None = None, region: str | None = None,
+            profile: str | None = None, recipient: str | None = None) -> m.Organisation:
     from cld.spec.register import all_las
 
     kinds = [k for k, _ in m.KINDS]
@@ -37,11 +37,52 @@ def add_org(name: str, kind: str, *, la: str | None = None,
         raise AccountError("an LA code goes with kind la, a region with kind region only")
     if m.Organisation.objects.filter(name=name).exists():
         raise AccountError(f"there is already an organisation called {name!r}")
+    recipient = _dissemination(kind, profile, recipient)
     org = m.Organisation.objects.create(name=name, kind=kind, la_code=la or "",
-                                        dscro_region=region or "")
+                                        dscro_region=region or "", profile=profile or "",
+                                        recipient_code=recipient or "")
+    given = {"profile": profile, "recipient": recipient or ""} if profile else {}
     _audit("add organisation", organisation=name, kind=kind, la=la or "",
-           region=region or "")
+           region=region or "", **given)
     return org
+
+
+def recipient_profiles() -> list[str]:
+    """The dissemination profiles an organisation can receive under: not an LA's own."""
+    from cld.privacy.profiles import load_profile, profile_names
+
+    return [p for p in profile_names() if load_profile(p).rows != "own_la"]
+
+
+def _dissemination(kind: str, profile: str | None, recipient: str | None) -> str | None:
+    """The recipient's id under `profile` (checked against the profile registry): given, or
+    the profile's only recipient. A recipient organisation must have a profile."""
+    from cld.privacy.extract import recipients
+    from cld.privacy.profiles import load_profile
+
+    if kind not in (m.RECIPIENT, m.NATIONAL):
+        if profile or recipient:
+            raise AccountError("a dissemination profile goes with kind recipient or national "
+                               "only")
+        return None
+    if not profile:
+        if kind == m.RECIPIENT:
+            raise AccountError("a recipient organisation needs a dissemination profile "
+                               f"(choose from {', '.join(recipient_profiles())})")
+        if recipient:
+            raise AccountError("a recipient id goes with a dissemination profile")
+        return None
+    if profile not in recipient_profiles():
+        raise AccountError(f"unknown dissemination profile {profile!r} for an organisation "
+                           f"(choose from {', '.join(recipient_profiles())})")
+    allowed = recipients(load_profile(profile))
+    if not recipient and len(allowed) == 1:
+        return next(iter(allowed))
+    if recipient not in allowed:
+        shown = ", ".join(sorted(allowed)[:12]) + (", ..." if len(allowed) > 12 else "")
+        raise AccountError(f"profile {profile} has no recipient {recipient!r} (its recipients: "
+                           f"{shown})")
+    return recipient
 
 
 def add_user(email: str, role: str, org: str, password: str) -> Any:

@@ -24,6 +24,10 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=10, choices=KINDS)
     la_code = models.CharField(max_length=9, blank=True)  # kind "la"
     dscro_region = models.CharField(max_length=200, blank=True)  # kind "region"
+    # kinds "recipient" and "national": the dissemination profile its extracts are made under
+    # (cld.privacy.profiles) and its id among the profile's recipients (an ICB's code...)
+    profile = models.CharField(max_length=40, blank=True)
+    recipient_code = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
         return self.name

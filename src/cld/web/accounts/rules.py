@@ -77,3 +77,21 @@ def las_seen(user: Any) -> frozenset[str] | None:
 
 def own_la(user: Any) -> str | None:
     return str(user.membership.organisation.la_code) if is_la_user(user) else None
+
+
+@rules.predicate
+def is_recipient(user: Any) -> bool:
+    return role(user) == m.RECIPIENT_USER
+
+
+@rules.predicate
+def receives(user: Any, org_id: str | None) -> bool:
+    """A recipient's or national analyst's own organisation's extracts (org_id: its pk)."""
+    if role(user) not in (m.RECIPIENT_USER, m.NATIONAL_ANALYST) or org_id is None:
+        return False
+    return str(user.membership.organisation_id) == org_id
+
+
+def own_org(user: Any) -> Any:
+    ms = getattr(user, "membership", None) if user.is_authenticated else None
+    return ms.organisation if ms is not None else None

@@ -16,7 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from rules import Predicate
 
-from cld.web.accounts.rules import is_la_user, is_national, is_processor, sees_la, signed_in
+from cld.web.accounts.rules import (
+    is_la_user,
+    is_national,
+    is_processor,
+    is_recipient,
+    receives,
+    sees_la,
+    signed_in,
+)
 
 
 def _upload_la(kw: dict[str, Any]) -> str:
@@ -37,6 +45,25 @@ def _submission_la(kw: dict[str, Any]) -> str:
         return submission(boot.store(), kw["pk"]).la_code
     except StoreError:
         raise Http404("no such submission") from None
+
+
+def _extract_org(kw: dict[str, Any]) -> str:
+    """The extract's recipient organisation (its pk, for `receives`)."""
+    from cld.web.portal.models import Extract
+
+    ex = Extract.objects.filter(pk=kw["pk"]).values("organisation_id").first()
+    if ex is None:
+        raise Http404("no such extract")
+    return str(ex["organisation_id"])
+
+
+def _trace_la(kw: dict[str, Any]) -> str:
+    from cld.web.portal.models import Run
+
+    run = Run.objects.filter(pk=kw["pk"], kind=Run.TRACE).first()
+    if run is None:
+        raise Http404("no such trace")
+    return run.la_code
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,15 @@ ROUTES: dict[str, Rule] = {
     "api_submissions": Api(is_la_user),
     "api_submission": Api(sees_la, _submission_la),
     "api_submission_report": Api(sees_la, _submission_la),
+    "tracing": Rule(is_processor & sees_la, lambda kw: kw["la"]),
+    "trace_run": Rule(is_processor & sees_la, _trace_la),
+    "extracts": Rule(is_recipient | is_national | is_processor),
+    "extract_new": Rule(is_processor),
+    "extract": Rule(is_processor | receives, _extract_org),
+    "extract_file": Rule(receives, _extract_org),
+    "benchmarks": Rule(is_national | is_processor),
+    "benchmark": Rule(is_national | is_processor),
+    "benchmark_file": Rule(is_national | is_processor),
 }
 
 

@@ -82,7 +82,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "role": role(user), "org": getattr(getattr(user, "membership", None), "organisation",
                                            None),
         "la_user": own_la(user) is not None, "submitter": is_submitter(user),
-        "tracker": las_seen(user) != frozenset()})
+        "tracker": las_seen(user) != frozenset(),
+        "extracts": role(user) in ("recipient", "national_analyst", "regional_processor"),
+        "processor": role(user) == "regional_processor",
+        "benchmark": role(user) in ("national_analyst", "regional_processor"),
+        "las": sorted(las_seen(user) or ()) if role(user) == "regional_processor" else []})
 
 
 def upload(request: HttpRequest) -> HttpResponse:
