@@ -45,3 +45,9 @@ def test_from_dict_round_trips_and_keeps_unknown_keys() -> None:
     assert {k: back[k] for k in doc} == doc
     assert list(back)[-1] == "later_key"  # unknown keys come after the known ones
     assert Summary.from_dict(back) == s
+
+
+def test_a_key_named_extra_in_a_document_is_kept_as_an_unknown_key() -> None:
+    s = Summary.from_dict({"rows": 3, "extra": "from a later version"})
+    assert (s.rows, dict(s.extra)) == (3, {"extra": "from a later version"})
+    assert s.as_dict()["extra"] == "from a later version"
