@@ -32,6 +32,9 @@ pytest_add_cli_args_test_selection = [$tests]
 process_isolation = "forkserver"
 CFG
 cd "$work"
+# No compiled-plan cache, in memory or on disk: every test then compiles the rules, so mutmut
+# maps each rule function to every test that runs it (not only the first to compile a plan).
+export CLD_CACHE_DIR=off
 mutmut=("nice" "-n" "19" "$root/.venv/bin/mutmut")
 if [ "$sample" -gt 0 ]; then
   # Generate the mutants and the test map without running any mutant, then pick the sample.

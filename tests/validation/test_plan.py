@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from cld.validation.testing import rows, write
 
@@ -58,3 +61,42 @@ def test_plan_cached_on_disk_and_heavy_imports_avoided(tmp_path: Path) -> None:
     assert (tmp_path / "d.csv").read_bytes() == report
     assert not (tmp_path / ".cache").exists()  # not the default folder under HOME either
     assert len(list(cache.glob("rules-*.json"))) == 1
+
+
+def test_where_the_plan_is_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from cld.validation.plan import _cache_dir
+
+    monkeypatch.setenv("CLD_CACHE_DIR", str(tmp_path / "plans"))
+    assert _cache_dir() == tmp_path / "plans"
+    monkeypatch.setenv("CLD_CACHE_DIR", "off")
+    assert _cache_dir() is None
+    monkeypatch.delenv("CLD_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert _cache_dir() == tmp_path / "xdg" / "cld"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert _cache_dir() == tmp_path / ".cache" / "cld"
+
+
+def test_off_compiles_the_plan_for_every_file(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    from cld.validation import compile_rules, plan
+    from cld.validation.engine import validate
+
+    file = write(tmp_path / "case.csv", rows([{"Gender": "Mail"}]))
+    calls = []
+    real = compile_rules.compile_plan
+
+    def counted(*a: Any) -> Any:
+        calls.append(1)
+        return real(*a)
+
+    monkeypatch.setattr(compile_rules, "compile_plan", counted)
+    monkeypatch.setattr(plan, "_MEMO", {})  # nothing kept by other tests
+    monkeypatch.setenv("CLD_CACHE_DIR", "off")
+    first = validate(file).issues
+    assert validate(file).issues.equals(first) and len(calls) == 2
+    monkeypatch.setenv("CLD_CACHE_DIR", str(tmp_path / "plans"))
+    validate(file)
+    validate(file)
+    assert len(calls) == 3  # compiled once more, then kept in memory

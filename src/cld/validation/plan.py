@@ -127,10 +127,12 @@ def plan_for(con: duckdb.DuckDBPyConnection, spec: Spec, present: set[str], peri
 
     identity = compile_rules.rules_identity()
     memo = key + identity  # a rule replaced in this process makes a new plan
-    plan = _MEMO.get(memo)
+    keep = _cache_dir() is not None  # "off": compiled for every file, kept nowhere
+    plan = _MEMO.get(memo) if keep else None
     if plan is None:
         plan = Plan(**compile_rules.compile_plan(con, spec, present, period, cli, modal))
-        _MEMO[memo] = plan
+        if keep:
+            _MEMO[memo] = plan
         if identity == compile_rules.REGISTERED:  # only the rules as written go to disk
             _write(key, plan)
     return plan
