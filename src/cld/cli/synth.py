@@ -117,12 +117,20 @@ def _demo_store(folder: Path, people: int) -> None:
     import shutil
 
     from cld.dates import parse_year
-    from cld.store import Store, export_dataset, submit
     from cld.synth import generate, write_submission
     from cld.synth.series import cut
+    from cld.web.boot import configure
 
-    shutil.rmtree(folder / "store", ignore_errors=True)  # the demo's own store, made afresh
-    store = Store.open(folder / "store")
+    for made in ("store", "store-keys"):  # the demo's own store and key, made afresh
+        shutil.rmtree(folder / made, ignore_errors=True)
+    (folder / "store").mkdir()
+    # the register the demo writes next, for tracing (from `cld trace` and the portal)
+    (folder / "store" / "store.yaml").write_text("tracing:\n  register: ../register.csv\n",
+                                                 encoding="utf-8")
+    # Django with the portal's settings (before cld.store sets up its own): accounts live here
+    store = configure(folder / "store")
+    from cld.store import export_dataset, submit
+
     out.rule("The submissions store")
     fulls = {la: generate(la, date(2020, 4, 1), date(2021, 3, 31), people=people // 2, seed=seed)
              for la, seed in (("503", 1), ("318", 2))}
@@ -140,6 +148,32 @@ def _demo_store(folder: Path, people: int) -> None:
               f"{len(ex.submissions)} LAs). Try: [bold]cld status --year 2020/21 --store "
               f"{folder / 'store'}[/]", highlight=False)
     _demo_derive(folder, store)
+    _demo_portal(folder, store)
+
+
+def _demo_portal(folder: Path, store: Any) -> None:
+    """The portal over the demo store: one user of each role, the pseudonymisation key."""
+    import os
+
+    from cld.privacy.keys import new_key_file
+    from cld.web.accounts.demo import demo_accounts
+    from cld.web.portal.jobs import key_file
+
+    out.rule("The portal")
+    key = key_file(store)
+    key.parent.mkdir(mode=0o700, exist_ok=True)
+    new_key_file(key)
+    password, users = demo_accounts(["503", "318"])
+    sheet = folder / "demo-accounts.txt"
+    sheet.unlink(missing_ok=True)
+    fd = os.open(sheet, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"Demo portal accounts (synthetic data). Password for each: {password}\n")
+        f.writelines(f"{u.email}\t{u.role}\t{u.organisation}\n" for u in users)
+    out.print(f"Portal users, one of each role ({sheet}, password {password}): "
+              + ", ".join(u.email for u in users), highlight=False, soft_wrap=True)
+    out.print(f"Try: [bold]cld serve --store {folder / 'store'}[/], then sign in at "
+              "http://127.0.0.1:8000/", highlight=False)
 
 
 def _demo_register(folder: Path, fulls: dict[str, Any]) -> dict[str, Any]:
