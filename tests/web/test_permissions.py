@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import USERS
+from tests.web.conftest import LA_A, USERS
 
 SIGNED_IN = frozenset(USERS)
 A_USERS = frozenset({"sub_a", "ana_a"})
@@ -29,6 +29,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "submission": A_DATA,
     "submission_report": A_DATA,
     "tracker": frozenset({"proc_a", "proc_b", "national"}),
+    "la": A_DATA,
+    "year_lock": frozenset({"proc_a", "proc_b", "national"}),
+    "audit": frozenset({"proc_a", "proc_b", "national", "admin"}),
+    "quality": frozenset({"proc_a", "proc_b", "national"}),
 }
 
 
@@ -59,6 +63,8 @@ def sample_url(name: str, pattern: Any, portal: Any) -> str:
             kwargs[key] = portal.submission if "submission" in name else portal.upload
         elif key == "fmt":
             kwargs[key] = "xlsx"
+        elif key == "la":
+            kwargs[key] = LA_A
         else:
             raise AssertionError(f"route {name}: no sample value for <{key}>")
     return reverse(name, kwargs=kwargs)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cld.web.portal import views
+from cld.web.portal import processing, views
 
 urlpatterns = [
     path("login/", views.Login.as_view(), name="login"),
@@ -17,4 +17,8 @@ urlpatterns = [
     path("submissions/<int:pk>/report.<str:fmt>", views.submission_report,
          name="submission_report"),
     path("tracker/", views.tracker, name="tracker"),
+    path("las/<str:la>/", processing.la_page, name="la"),
+    path("years/lock/", processing.lock, name="year_lock"),
+    path("audit/", processing.audit, name="audit"),
+    path("quality/", processing.quality, name="quality"),
 ]

@@ -16,7 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from rules import Predicate
 
-from cld.web.accounts.rules import is_la_user, is_national, is_processor, sees_la, signed_in
+from cld.web.accounts.rules import (
+    is_admin,
+    is_la_user,
+    is_national,
+    is_processor,
+    sees_la,
+    signed_in,
+)
 
 
 def _upload_la(kw: dict[str, Any]) -> str:
@@ -58,6 +65,10 @@ ROUTES: dict[str, Rule] = {
     "submission": Rule(sees_la, _submission_la),
     "submission_report": Rule(sees_la, _submission_la),
     "tracker": Rule(is_processor | is_national),
+    "la": Rule(sees_la, lambda kw: str(kw["la"])),
+    "year_lock": Rule(is_processor | is_national),
+    "audit": Rule(is_processor | is_national | is_admin),
+    "quality": Rule(is_processor | is_national),
 }
 
 

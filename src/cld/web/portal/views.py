@@ -226,11 +226,16 @@ def submission_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 def versions(request: HttpRequest) -> HttpResponse:
-    from cld.store.queries import list_submissions
-
-    year = _year(request)
     la = own_la(request.user)
     assert la is not None  # the access rule admits LA users only
+    return la_versions(request, la, _year(request))
+
+
+def la_versions(request: HttpRequest, la: str, year: str, **more: Any) -> HttpResponse:
+    """One LA's versions of a year, newest first, and how its events changed between them:
+    the LA's own page (versions) and the processors' (processing.la_page)."""
+    from cld.store.queries import list_submissions
+
     store = boot.store()
     subs = list_submissions(store, year, la)
     changes: list[dict[str, Any]] = []
@@ -240,7 +245,7 @@ def versions(request: HttpRequest) -> HttpResponse:
         changes = history(store, la, year)[1].to_pyarrow().to_pylist()
     return render(request, "portal/versions.html", {"year": year, "years": years(),
                                                     "subs": subs[::-1], "la": la,
-                                                    "changes": changes})
+                                                    "changes": changes, **more})
 
 
 def tracker(request: HttpRequest) -> HttpResponse:

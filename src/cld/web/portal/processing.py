@@ -1,0 +1,140 @@
+"""The processors' pages: one LA's year, locking and reopening a year, the audit trail, data
+quality side by side. Regional processors see their region's LAs, national analysts all."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cld.errors import StoreError
+from cld.web import boot
+from cld.web.accounts import models as m
+from cld.web.accounts.rules import las_seen, role
+from cld.web.portal.views import _year, la_versions, years
+
+AUDIT_PAGE = 50  # events per page
+BANNER = "cld_banner"  # the session key of a one-time success message
+
+
+def la_page(request: HttpRequest, la: str) -> HttpResponse:
+    from cld.spec.register import all_las
+    from cld.store.queries import year_lock
+
+    known = all_las().get(la)
+    if known is None:
+        raise Http404("no such LA")
+    year = _year(request)
+    return la_versions(request, la, year, la_name=known.name,
+                       lock=year_lock(boot.store(), year))
+
+
+def lock(request: HttpRequest) -> HttpResponse:
+    """Lock a year (no LA may submit for it) or reopen it: a reason, a confirmation."""
+    from cld.store.queries import year_lock
+
+    store = boot.store()
+    if request.method != "POST":
+        year = _year(request)
+        return render(request, "portal/processing/lock.html", {
+            "year": year, "years": years(), "lock": year_lock(store, year), "errors": {},
+            "reason": "", "banner": request.session.pop(BANNER, None)})
+    year = request.POST.get("year", "")
+    if year not in years():
+        raise Http404("no such year")
+    state = year_lock(store, year)
+    reason = request.POST.get("reason", "").strip()
+    errors: dict[str, str] = {}
+    doing = "reopen" if state.locked else "lock"
+    if request.POST.get("action") != doing:
+        errors["reason"] = f"The year was {'locked' if state.locked else 'reopened'} " \
+                           "meanwhile: check its state and try again"
+    elif not reason:
+        errors["reason"] = f"Enter why you are {doing}ing {year}"
+    elif request.POST.get("confirm") != "yes":
+        errors["confirm"] = f"Confirm that you want to {doing} {year} for every LA"
+    if not errors:
+        errors = _change(store, doing, year, reason, request.user.get_username())
+    if errors:
+        return render(request, "portal/processing/lock.html", {
+            "year": year, "years": years(), "lock": state, "errors": errors,
+            "reason": reason, "banner": None}, status=400)
+    request.session[BANNER] = (f"{year} is locked: no LA can submit for it until it is "
+                               "reopened" if doing == "lock" else
+                               f"{year} is reopened: LAs can submit for it again")
+    return redirect(f"{request.path}?year={year}")
+
+
+def _change(store: Any, doing: str, year: str, reason: str, by: str) -> dict[str, str]:
+    from cld.store import lock_year, reopen_year
+
+    try:
+        if doing == "lock":
+            lock_year(store, year, by=by, reason=reason)
+        else:
+            reopen_year(store, year, reason, by=by)
+    except StoreError as exc:
+        return {"reason": str(exc)[:1].upper() + str(exc)[1:]}
+    return {}
+
+
+def _audit_scope(user: Any) -> frozenset[str] | None:
+    """The LAs whose events the user sees (None: all)."""
+    if role(user) in (m.NATIONAL_ANALYST, m.ADMINISTRATOR):
+        return None
+    return las_seen(user)
+
+
+def audit(request: HttpRequest) -> HttpResponse:
+    """The latest events first, paged; POST: verify the chain (and the rows it binds)."""
+    from cld.store.queries import audit_page
+
+    store = boot.store()
+    checked = None
+    if request.method == "POST":
+        from cld.store.integrity import verify_store
+
+        events, problems = verify_store(store, files=False)
+        checked = {"events": events, "problems": problems}
+    scope = _audit_scope(request.user)
+    number = request.GET.get("page") or "1"
+    total, _ = audit_page(store, scope, 0, 0)
+    page = Paginator(range(total), AUDIT_PAGE).get_page(number)
+    _, events = audit_page(store, scope, page.start_index() - 1 if total else 0, AUDIT_PAGE)
+    return render(request, "portal/processing/audit.html", {
+        "page": page, "events": [_shown(e) for e in events], "checked": checked,
+        "everything": scope is None})
+
+
+def _shown(event: dict[str, Any]) -> dict[str, Any]:
+    """An event for the page: its details as short text, without the row digests."""
+    try:
+        details = json.loads(event["details"])
+    except ValueError:
+        details = {}
+    parts = []
+    for key, value in details.items():
+        if key == "bound":
+            continue
+        if key == "sha256" and isinstance(value, str):
+            value = value[:12] + "…"
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value[:10])) + (" …" if len(value) > 10 else "")
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    return {**event, "at": event["at"][:19].replace("T", " "), "text": "; ".join(parts)}
+
+
+def quality(request: HttpRequest) -> HttpResponse:
+    """Completeness and validity of one field: each LA seen, its region, England."""
+    from cld.reports.charts import quality_svg
+    from cld.store.quality import compare, latest_stats
+
+    year = _year(request)
+    cmp = compare(latest_stats(boot.store(), year), request.GET.get("field", ""),
+                  las_seen(request.user), year)
+    return render(request, "portal/processing/quality.html", {
+        "year": year, "years": years(), "cmp": cmp,
+        "chart": quality_svg(cmp.rows, cmp.field) if cmp.rows else None})
