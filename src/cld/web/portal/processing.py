@@ -97,13 +97,12 @@ def audit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         from cld.store.integrity import verify_store
 
-        events, problems = verify_store(store, files=False)
-        checked = {"events": events, "problems": problems}
+        n, problems = verify_store(store, files=False)
+        checked = {"events": n, "problems": problems}
     scope = _audit_scope(request.user)
-    number = request.GET.get("page") or "1"
-    total, _ = audit_page(store, scope, 0, 0)
-    page = Paginator(range(total), AUDIT_PAGE).get_page(number)
-    _, events = audit_page(store, scope, page.start_index() - 1 if total else 0, AUDIT_PAGE)
+    total = audit_page(store, scope, 0, 0)[0]
+    page = Paginator(range(total), AUDIT_PAGE).get_page(request.GET.get("page"))
+    events = audit_page(store, scope, max(page.start_index() - 1, 0), AUDIT_PAGE)[1]
     return render(request, "portal/processing/audit.html", {
         "page": page, "events": [_shown(e) for e in events], "checked": checked,
         "everything": scope is None})
