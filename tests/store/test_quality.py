@@ -35,11 +35,14 @@ def test_side_by_side_figures_by_hand() -> None:
     assert region.validity == pytest.approx(36 / 38)
     assert england.completeness == pytest.approx(48 / 60)
     assert england.validity == pytest.approx(41 / 48)
-    everyone = compare(las, "nonsense", None)  # an unknown field: the first
-    assert everyone.field == "Event Type"
+    everyone = compare(las, "nonsense", None)  # an unknown field: England's weakest
+    assert everyone.field == "Event Type"  # 80% filled in England; Gender 100%
     assert [r.name for r in everyone.rows] == ["1 LA 1", "2 LA 2", "3 LA 3", "North", "South",
                                                "England"]
     assert compare([], "Gender", None).rows == []
+    full = _la("4", "South", 20, 20, 0)
+    full.stats["Gender"] = FieldStat("Gender", "mandatory", True, 20, 20, 3)
+    assert compare([full], "", None).field == "Gender"  # all filled in, 3 not valid
 
 
 def test_an_empty_field_has_no_validity() -> None:

@@ -81,11 +81,16 @@ def pooled(name: str, kind: str, field: str, las: Iterable[LaStats], code: str =
 def compare(all_las: list[LaStats], field: str, seen: Collection[str] | None,
             year: str = "") -> Comparison:
     """`field` for the LAs `seen` (None: all), their regions and England, from
-    `latest_stats`. An unknown field falls back to the first."""
+    `latest_stats`. No field, or an unknown one: the one England fills in least well."""
     fields: list[str] = []
     for la in all_las:
         fields += [f for f in la.stats if f not in fields]
-    field = field if field in fields else (fields[0] if fields else "")
+    if field not in fields:
+        def score(f: str) -> tuple[float, float]:
+            row = pooled("", "", f, all_las)
+            return (1.0 if row.completeness is None else row.completeness,
+                    1.0 if row.validity is None else row.validity)
+        field = min(fields, key=score) if fields else ""
     mine = [la for la in all_las if seen is None or la.code in seen]
     rows = [pooled(f"{la.code} {la.name}", "la", field, [la], la.code) for la in mine]
     for region in sorted({la.region for la in mine}):

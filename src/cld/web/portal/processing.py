@@ -116,9 +116,9 @@ def _shown(event: dict[str, Any]) -> dict[str, Any]:
         details = {}
     parts = []
     for key, value in details.items():
-        if key == "bound":
+        if key == "bound" or value in ("", None, []):
             continue
-        if key == "sha256" and isinstance(value, str):
+        if key.endswith("sha256") and isinstance(value, str):
             value = value[:12] + "…"
         elif isinstance(value, list):
             value = ", ".join(map(str, value[:10])) + (" …" if len(value) > 10 else "")
