@@ -206,3 +206,17 @@ def test_quality_side_by_side(portal: Any) -> None:
         in chart and "<desc>" in chart
     other = signed_in(portal, "proc_b").get(f"/quality/?year={YEAR}").content.decode()
     assert "Lincolnshire" not in other and ">GEM<" not in other and ">England<" in other
+
+
+def test_event_details_as_text() -> None:
+    from cld.web.portal.processing import _shown
+
+    details = {"bound": [{"row": "x"}], "file": "q4.csv", "sha256": "ab" * 32, "reason": "",
+               "files": {"a.csv": "1" * 64, "b.csv": "2" * 64}, "done": [{"file": "c"}],
+               "submissions": list(range(12)), "same_as": None}
+    shown = _shown({"seq": 1, "at": "2021-01-02T03:04:05.123456+00:00", "actor": "x",
+                    "action": "a", "la_code": "", "year": "", "details": json.dumps(details),
+                    "hash": "0"})
+    assert shown["at"] == "2021-01-02 03:04:05"
+    assert shown["text"] == ("file: q4.csv; sha256: abababababab…; files: a.csv, b.csv; "
+                             "done: 1 items; submissions: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 …")

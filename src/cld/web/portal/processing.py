@@ -24,12 +24,10 @@ def la_page(request: HttpRequest, la: str) -> HttpResponse:
     from cld.spec.register import all_las
     from cld.store.queries import year_lock
 
-    known = all_las().get(la)
-    if known is None:
+    if la not in all_las():
         raise Http404("no such LA")
     year = _year(request)
-    return la_versions(request, la, year, la_name=known.name,
-                       lock=year_lock(boot.store(), year))
+    return la_versions(request, la, year, lock=year_lock(boot.store(), year))
 
 
 def lock(request: HttpRequest) -> HttpResponse:
@@ -118,12 +116,20 @@ def _shown(event: dict[str, Any]) -> dict[str, Any]:
     for key, value in details.items():
         if key == "bound" or value in ("", None, []):
             continue
-        if key.endswith("sha256") and isinstance(value, str):
-            value = value[:12] + "…"
-        elif isinstance(value, list):
-            value = ", ".join(map(str, value[:10])) + (" …" if len(value) > 10 else "")
-        parts.append(f"{key.replace('_', ' ')}: {value}")
+        parts.append(f"{key.replace('_', ' ')}: {_short(key, value)}")
     return {**event, "at": event["at"][:19].replace("T", " "), "text": "; ".join(parts)}
+
+
+def _short(key: str, value: Any) -> str:
+    if key.endswith("sha256") and isinstance(value, str):
+        return value[:12] + "…"
+    if isinstance(value, dict):  # e.g. files by name: the names
+        value = list(value)
+    if isinstance(value, list):
+        if any(isinstance(v, dict | list) for v in value):
+            return f"{len(value):,} items"
+        return ", ".join(map(str, value[:10])) + (" …" if len(value) > 10 else "")
+    return str(value)
 
 
 def quality(request: HttpRequest) -> HttpResponse:

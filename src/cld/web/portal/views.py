@@ -234,10 +234,12 @@ def versions(request: HttpRequest) -> HttpResponse:
 def la_versions(request: HttpRequest, la: str, year: str, **more: Any) -> HttpResponse:
     """One LA's versions of a year, newest first, and how its events changed between them:
     the LA's own page (versions) and the processors' (processing.la_page)."""
+    from cld.spec.register import all_las
     from cld.store.queries import list_submissions
 
     store = boot.store()
     subs = list_submissions(store, year, la)
+    known = all_las().get(la)
     changes: list[dict[str, Any]] = []
     if any(s.status == "accepted" for s in subs):
         from cld.store import history
@@ -245,6 +247,7 @@ def la_versions(request: HttpRequest, la: str, year: str, **more: Any) -> HttpRe
         changes = history(store, la, year)[1].to_pyarrow().to_pylist()
     return render(request, "portal/versions.html", {"year": year, "years": years(),
                                                     "subs": subs[::-1], "la": la,
+                                                    "la_name": known.name if known else "",
                                                     "changes": changes, **more})
 
 
