@@ -179,6 +179,9 @@ def test_an_las_page_for_processors(portal: Any) -> None:
     assert f'numeric">{sub.errors:,}</td>' in page and f'numeric">{sub.warnings:,}</td>' in page
     assert 'id="changes"' in page and "Open</strong> for submissions" in page
     assert signed_in(portal, "national").get("/las/999/").status_code == 404
+    own = signed_in(portal, "ana_a").get(f"/versions/?year={YEAR}").content.decode()
+    same = re.compile(r'<h1.*</main>', re.S)  # the LA's users see the very same page
+    assert same.search(own)[0] == same.search(page)[0]
     tracker = signed_in(portal, "proc_a").get(f"/tracker/?year={YEAR}").content.decode()
     row = tracker[tracker.index(f'href="/las/{LA_A}/?year={YEAR}"'):]
     row = row[:row.index("</tr>")]

@@ -22,12 +22,10 @@ BANNER = "cld_banner"  # the session key of a one-time success message
 
 def la_page(request: HttpRequest, la: str) -> HttpResponse:
     from cld.spec.register import all_las
-    from cld.store.queries import year_lock
 
     if la not in all_las():
         raise Http404("no such LA")
-    year = _year(request)
-    return la_versions(request, la, year, lock=year_lock(boot.store(), year))
+    return la_versions(request, la, _year(request))
 
 
 def lock(request: HttpRequest) -> HttpResponse:

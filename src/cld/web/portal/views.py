@@ -231,11 +231,12 @@ def versions(request: HttpRequest) -> HttpResponse:
     return la_versions(request, la, _year(request))
 
 
-def la_versions(request: HttpRequest, la: str, year: str, **more: Any) -> HttpResponse:
-    """One LA's versions of a year, newest first, and how its events changed between them:
-    the LA's own page (versions) and the processors' (processing.la_page)."""
+def la_versions(request: HttpRequest, la: str, year: str) -> HttpResponse:
+    """One LA's versions of a year, newest first, how its events changed between them, and
+    whether the year is locked: the LA's own page (versions) and the processors'
+    (processing.la_page)."""
     from cld.spec.register import all_las
-    from cld.store.queries import list_submissions
+    from cld.store.queries import list_submissions, year_lock
 
     store = boot.store()
     subs = list_submissions(store, year, la)
@@ -248,7 +249,8 @@ def la_versions(request: HttpRequest, la: str, year: str, **more: Any) -> HttpRe
     return render(request, "portal/versions.html", {"year": year, "years": years(),
                                                     "subs": subs[::-1], "la": la,
                                                     "la_name": known.name if known else "",
-                                                    "changes": changes, **more})
+                                                    "changes": changes,
+                                                    "lock": year_lock(store, year)})
 
 
 def tracker(request: HttpRequest) -> HttpResponse:
