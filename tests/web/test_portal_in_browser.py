@@ -167,8 +167,8 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     c.goto(server + "/years/lock/?year=2020/21")
     c.page.fill("#reason", "year end for annual reporting")
     c.page.check("#confirm")
-    c.page.click("button:has-text('Lock 2020/21')")
-    c.page.wait_for_selector("#banner")
+    c.page.click("button:has-text('Lock 2020/21')")  # queued: the page refreshes until done
+    c.page.wait_for_selector("#banner", timeout=90_000)
     c.accessible()
     assert "2020/21 is locked" in c.page.inner_text("#banner")
     assert "Locked" in c.page.inner_text("#lock-state")

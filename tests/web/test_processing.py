@@ -42,6 +42,18 @@ def submit_as_sub_a(portal: Any) -> Any:
     return up
 
 
+def run_the_lock() -> None:
+    """What the portal's worker does with the queued lock."""
+    from django_tasks_db.models import DBTaskResult
+
+    from cld.web.boot import worker
+
+    queued = DBTaskResult.objects.ready().filter(
+        task_path="cld.web.portal.processing.lock_task")
+    assert queued.count() == 1
+    worker().run_task(queued.get())
+
+
 def lock_form(c: Any, action: str, reason: str, confirm: bool = True) -> Any:
     data = {"year": YEAR, "action": action, "reason": reason}
     if confirm:
@@ -59,6 +71,12 @@ def test_lock_refuses_a_submission_then_reopen_lets_it_in(portal: Any) -> None:
     try:
         r = lock_form(c, "lock", "year end for annual reporting")
         assert r.status_code == 302 and r["Location"] == f"/years/lock/?year={YEAR}"
+        page = c.get(r["Location"]).content.decode()  # queued: the page waits for it
+        assert f"Locking {YEAR}: building" in page and 'http-equiv="refresh"' in page
+        assert "<textarea" not in page and not year_lock(portal.store, YEAR).locked
+        again = lock_form(c, "lock", "twice")
+        assert again.status_code == 400 and "still running" in again.content.decode()
+        run_the_lock()
         event = last_event(portal)
         assert (event["actor"], event["action"], event["year"]) == (
             "proc_a@example.test", "lock", YEAR)
@@ -102,6 +120,10 @@ def test_a_reason_and_a_confirmation_are_required(portal: Any) -> None:
         summary = page[start:page.index("</ul>", start)]
         assert f'<a href="#{field}">' in summary and says in summary
         assert "943 476 5919" not in page.replace('">for 943 476 5919</textarea>', "")
+    from django_tasks_db.models import DBTaskResult
+
+    assert not DBTaskResult.objects.ready().filter(  # no lock was queued
+        task_path="cld.web.portal.processing.lock_task").exists()
     r = lock_form(c, "reopen", "not locked")  # the page was stale: the year is open
     assert r.status_code == 400 and "reopened meanwhile" in r.content.decode()
     assert not year_lock(portal.store, YEAR).locked
@@ -110,6 +132,24 @@ def test_a_reason_and_a_confirmation_are_required(portal: Any) -> None:
     r = signed_in(portal, "proc_a", csrf=True).post("/years/lock/", {
         "year": YEAR, "action": "lock", "reason": "x", "confirm": "yes"})
     assert r.status_code == 403 and not year_lock(portal.store, YEAR).locked
+
+
+def test_a_lock_that_fails_in_the_background_says_why(portal: Any) -> None:
+    from cld.store import lock_year, reopen_year
+    from cld.store.queries import year_lock
+
+    c = signed_in(portal, "proc_b")
+    try:
+        assert lock_form(c, "lock", "year end").status_code == 302
+        lock_year(portal.store, YEAR, by="someone else")  # meanwhile
+        run_the_lock()
+        page = c.get(f"/years/lock/?year={YEAR}").content.decode()
+        start = page.index('class="govuk-error-summary"')
+        assert f"{YEAR} is already locked" in page[start:page.index("</ul>", start)]
+        assert "govuk-notification-banner" not in page and 'id="locking"' not in page
+    finally:
+        if year_lock(portal.store, YEAR).locked:
+            reopen_year(portal.store, YEAR, "test clean-up", by="test")
 
 
 def _audit_las(page: str) -> list[str]:

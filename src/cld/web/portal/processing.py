@@ -9,8 +9,9 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django_tasks import TaskResultStatus, task
 
-from cld.errors import StoreError
+from cld.errors import CldError, StoreError
 from cld.web import boot
 from cld.web.accounts import models as m
 from cld.web.accounts.rules import las_seen, role
@@ -18,6 +19,7 @@ from cld.web.portal.views import _year, la_versions, years
 
 AUDIT_PAGE = 50  # events per page
 BANNER = "cld_banner"  # the session key of a one-time success message
+LOCKING = "cld_locking"  # the session key of a lock running in the background: [id, year]
 
 
 def la_page(request: HttpRequest, la: str) -> HttpResponse:
@@ -28,16 +30,55 @@ def la_page(request: HttpRequest, la: str) -> HttpResponse:
     return la_versions(request, la, _year(request))
 
 
+@task()
+def lock_task(year: str, reason: str, by: str) -> str:
+    """Lock `year` (its snapshot is built here, in the background): "" or why it was not."""
+    from cld.store import lock_year
+
+    try:
+        lock_year(boot.store(), year, by=by, reason=reason)
+    except CldError as exc:
+        return str(exc)
+    return ""
+
+
+def _locking(request: HttpRequest) -> tuple[str, dict[str, str]]:
+    """The year this session's lock is still running for (or ""), and its error when it
+    failed; when it is done, the banner is set."""
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    pending = request.session.get(LOCKING)
+    if not pending:
+        return "", {}
+    try:
+        result = lock_task.get_result(pending[0])
+    except TaskResultDoesNotExist:
+        del request.session[LOCKING]
+        return "", {}
+    if not result.is_finished:
+        return pending[1], {}
+    del request.session[LOCKING]
+    why = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else \
+        "the year could not be locked (see the log)"
+    if why:
+        return "", {"reason": why[:1].upper() + why[1:]}
+    request.session[BANNER] = (f"{pending[1]} is locked: no LA can submit for it until it is "
+                               "reopened")
+    return "", {}
+
+
 def lock(request: HttpRequest) -> HttpResponse:
-    """Lock a year (no LA may submit for it) or reopen it: a reason, a confirmation."""
+    """Lock a year (no LA may submit for it) or reopen it: a reason, a confirmation. Locking
+    runs in the background (the page refreshes until it is done)."""
     from cld.store.queries import year_lock
 
     store = boot.store()
     if request.method != "POST":
         year = _year(request)
+        locking, failed = _locking(request)
         return render(request, "portal/processing/lock.html", {
-            "year": year, "years": years(), "lock": year_lock(store, year), "errors": {},
-            "reason": "", "banner": request.session.pop(BANNER, None)})
+            "year": year, "years": years(), "lock": year_lock(store, year), "errors": failed,
+            "reason": "", "banner": request.session.pop(BANNER, None), "locking": locking})
     year = request.POST.get("year", "")
     if year not in years():
         raise Http404("no such year")
@@ -53,23 +94,29 @@ def lock(request: HttpRequest) -> HttpResponse:
     elif request.POST.get("confirm") != "yes":
         errors["confirm"] = f"Confirm that you want to {doing} {year} for every LA"
     if not errors:
-        errors = _change(store, doing, year, reason, request.user.get_username())
+        errors = _change(store, doing, year, reason, request)
     if errors:
         return render(request, "portal/processing/lock.html", {
             "year": year, "years": years(), "lock": state, "errors": errors,
-            "reason": reason, "banner": None}, status=400)
-    request.session[BANNER] = (f"{year} is locked: no LA can submit for it until it is "
-                               "reopened" if doing == "lock" else
-                               f"{year} is reopened: LAs can submit for it again")
+            "reason": reason, "banner": None, "locking": ""}, status=400)
+    if doing == "reopen":
+        request.session[BANNER] = f"{year} is reopened: LAs can submit for it again"
     return redirect(f"{request.path}?year={year}")
 
 
-def _change(store: Any, doing: str, year: str, reason: str, by: str) -> dict[str, str]:
-    from cld.store import lock_year, reopen_year
+def _change(store: Any, doing: str, year: str, reason: str, request: HttpRequest
+            ) -> dict[str, str]:
+    """Reopen the year now, or queue its lock; a refusal as the form's error."""
+    from cld.store import reopen_year
+    from cld.store.dataset import check_reason
 
+    by = request.user.get_username()
     try:
         if doing == "lock":
-            lock_year(store, year, by=by, reason=reason)
+            if _locking(request)[0]:
+                raise StoreError("the lock you asked for is still running")
+            check_reason(reason)  # refused now rather than in the background
+            request.session[LOCKING] = [lock_task.enqueue(year, reason, by).id, year]
         else:
             reopen_year(store, year, reason, by=by)
     except StoreError as exc:
