@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LA_A, USERS
+from tests.web.conftest import USERS
 
 SIGNED_IN = frozenset(USERS)
 A_USERS = frozenset({"sub_a", "ana_a"})
@@ -64,7 +64,7 @@ def sample_url(name: str, pattern: Any, portal: Any) -> str:
         elif key == "fmt":
             kwargs[key] = "xlsx"
         elif key == "la":
-            kwargs[key] = LA_A
+            kwargs[key] = "503"
         else:
             raise AssertionError(f"route {name}: no sample value for <{key}>")
     return reverse(name, kwargs=kwargs)
