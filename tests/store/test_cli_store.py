@@ -69,7 +69,7 @@ def test_a_quarter_of_work(tmp_path: Path, database: str | None, series: dict) -
     hist = list(csv.DictReader((tmp_path / "h.csv").open()))
     assert sum(1 for h in hist if h["state"] == "dropped") == 5
 
-    code, out = cld(st, database, "lock-year", YEAR)
+    code, out = cld(st, database, "lock-year", YEAR, "--reason", "year end")
     assert code == 0 and "locked: snapshot 1" in out
     code, out = cld(st, database, "submit", str(a[3]), "--la", "503", "--year", YEAR)
     assert code == 3 and "locked" in out
@@ -80,7 +80,9 @@ def test_a_quarter_of_work(tmp_path: Path, database: str | None, series: dict) -
     code, out = cld(st, database, "audit", "verify")
     assert code == 0 and "ok" in out
     code, out = cld(st, database, "audit", "list", "--format", "json")
-    actions = [e["action"] for e in json.loads(out)]
+    events = json.loads(out)
+    actions = [e["action"] for e in events]
+    assert [e["details"].get("reason") for e in events if e["action"] == "lock"] == ["year end"]
     assert actions.count("submit") == 7 and actions[-4:] == ["export", "lock", "refuse",
                                                               "export"]
     assert "duplicate" in actions

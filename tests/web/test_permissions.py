@@ -48,6 +48,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "benchmarks": frozenset({"proc_a", "proc_b", "national"}),
     "benchmark": frozenset({"proc_a", "proc_b", "national"}),
     "benchmark_file": frozenset({"proc_a", "proc_b", "national"}),
+    "la": A_DATA,
+    "year_lock": frozenset({"proc_a", "proc_b", "national"}),
+    "audit": frozenset({"proc_a", "proc_b", "national", "admin"}),
+    "quality": frozenset({"proc_a", "proc_b", "national"}),
 }
 
 

@@ -1,7 +1,8 @@
 """The LA journey in a real browser (Playwright driving Debian chromium) against `cld serve`:
 sign in, upload a synthetic file with defects, wait for the check, read it, download the XLSX
-report, submit, see the tracker as the region's processor. Every page passes axe-core (no
-serious or critical violation) and the browser reports no CSP violation."""
+report, submit, see the tracker as the region's processor, open the LA's page and lock the
+year. Every page passes axe-core (no serious or critical violation) and the browser reports
+no CSP violation."""
 
 from __future__ import annotations
 
@@ -165,6 +166,18 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     row = c.page.locator("#tracker tr", has_text="503 Lincolnshire").inner_text()
     assert "v1 accepted" in row
     assert c.page.locator("#tracker tbody tr").count() > 1  # the rest of the region, too
+    c.page.click("#tracker a:has-text('503 Lincolnshire')")  # the LA's page, then lock
+    c.page.wait_for_url(f"{server}/las/{LA_A}/?year=2020/21")
+    c.accessible()
+    assert c.page.locator("#versions tbody tr").count() == 1
+    c.goto(server + "/years/lock/?year=2020/21")
+    c.page.fill("#reason", "year end for annual reporting")
+    c.page.check("#confirm")
+    c.page.click("button:has-text('Lock 2020/21')")  # queued: the page refreshes until done
+    c.page.wait_for_selector("#banner", timeout=90_000)
+    c.accessible()
+    assert "2020/21 is locked" in c.page.inner_text("#banner")
+    assert "Locked" in c.page.inner_text("#lock-state")
     assert c.csp == []
     ctx.close()
 
@@ -251,6 +264,17 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
                 assert "Select a CSV or XLSX file" in summary
                 assert c.page.evaluate("window.stayed") == "the same page"  # not reloaded
                 c.accessible()
+        else:  # the processor's forms: a lock without a reason, the chain verified
+            c.goto(server + "/years/lock/?year=2020/21")
+            c.page.click("button:has-text('Reopen 2020/21')")
+            c.page.wait_for_selector(".govuk-error-summary")
+            c.accessible()
+            c.goto(server + "/audit/")
+            c.page.click("button:has-text('Verify the chain')")
+            c.page.wait_for_selector("#verify-ok")
+            c.accessible()
+            c.goto(server + "/quality/?year=2020/21")  # with data: the table and the chart
+            assert c.page.locator("#chart svg title").count() == 1
         assert c.csp == []
         ctx.close()
 

@@ -171,6 +171,7 @@ def dataset(
 
 @app.command("lock-year")
 def lock_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
+              reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
               store: StoreOpt = None, database: DbOpt = None, by: ByOpt = None) -> None:
     """Lock a year for annual reporting: freeze its consolidated dataset as a snapshot and
     refuse further submissions."""
@@ -178,7 +179,7 @@ def lock_year(year: Annotated[str, typer.Argument(help="e.g. 2020/21")],
 
     st = _open(store, database)
     with err.status("Freezing the consolidated dataset…"):
-        snap = cld.store.lock_year(st, year, by=by)
+        snap = cld.store.lock_year(st, year, by=by, reason=reason)
     subs = json.loads(snap.manifest)["submissions"]
     out.print(f"{snap.year.label} locked: snapshot {snap.number}, {snap.rows:,} events from "
               f"{len(subs)} LA(s), sha256 {snap.sha256[:16]}… ({snap.path})", highlight=False)

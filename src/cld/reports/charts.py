@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
@@ -117,3 +118,39 @@ def completeness_svg(stats: list[FieldStat]) -> str | None:
     )
     label = "Bar chart of completeness, as a percentage of rows, for each data item."
     return to_svg(_config(chart), label)
+
+
+def quality_svg(rows: Sequence[Any], field: str) -> str | None:
+    """Grouped horizontal bars of completeness and validity (%) of one field, a bar pair per
+    row (objects with name, kind, completeness, validity: an LA, a region, England). The SVG
+    has a <title> and a <desc>; the page's table holds the same figures as text."""
+    data = [{"name": r.name, "measure": m, "percent": round(getattr(r, m) * 100, 1)}
+            for r in rows for m in ("completeness", "validity") if getattr(r, m) is not None]
+    if not data:
+        return None
+    order = [r.name for r in rows]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar()
+        .encode(
+            x=alt.X("percent:Q", title="Per cent", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("measure:N", title=None, axis=None),
+            row=alt.Row("name:N", sort=order, title=None,
+                        header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=260)),
+            color=alt.Color("measure:N", title="Measure",
+                            scale=alt.Scale(domain=["completeness", "validity"],
+                                            range=["#1d4f91", "#6a1b4d"])),
+        )
+        .properties(width=360, height=alt.Step(12))
+    )
+    title = f"Completeness and validity of {field}"
+    desc = (f"Bar chart, two bars for each of {len(rows)} rows (LAs, regions, England): the "
+            f"percentage of rows with {field} filled in, and of those the percentage valid. "
+            "The table gives the same figures.")
+    svg = to_svg(_config(chart), title)
+    head, sep, rest = svg.partition(">")
+    return head + sep + f"<title>{_escape(title)}</title><desc>{_escape(desc)}</desc>" + rest
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -9,6 +9,7 @@ is done with ibis (DuckDB here; the same expressions run on PySpark).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -205,10 +206,12 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
 
 
 def lock_year(store: Store, year: str, by: str | None = None,
-              backend: BaseBackend | None = None) -> Any:
-    """Freeze the year's consolidated dataset as the next snapshot and refuse new submissions."""
+              backend: BaseBackend | None = None, reason: str = "") -> Any:
+    """Freeze the year's consolidated dataset as the next snapshot and refuse new submissions.
+    `reason`, when given, is kept in the audit event."""
     from cld.store.models import YearSnapshot
 
+    why = {"reason": check_reason(reason)} if reason.strip() else {}
     actor = by or default_actor()
     y = store.year(year)
     if y.locked:
@@ -244,10 +247,19 @@ def lock_year(store: Store, year: str, by: str | None = None,
             y.save(using=store.alias, update_fields=["locked"])
             audit.append(store.alias, actor, "lock", year=y.label, bind=[snap, y],
                          snapshot=number,
-                         sha256=sha, rows=rows, submissions=[s.pk for s in subs])
+                         sha256=sha, rows=rows, submissions=[s.pk for s in subs], **why)
             move_into_place(part, store.path(rel), "store the year's snapshot",
                             "snapshot-moved", read_only=True)
     return snap
+
+
+def check_reason(reason: str) -> str:
+    """A reason for the audit trail, trimmed; refused when it holds ten digits in a row (spaces
+    and dashes aside): an NHS number, or any identifier, has no place in the trail."""
+    if re.search(r"\d{10}", re.sub(r"[\s-]", "", reason)):
+        raise StoreError("the reason must not hold an NHS number (or any other identifier of "
+                         "a person)")
+    return reason.strip()
 
 
 def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> Any:
@@ -256,6 +268,7 @@ def reopen_year(store: Store, year: str, reason: str, by: str | None = None) -> 
 
     if not reason.strip():
         raise StoreError("say why the year is reopened (a reason is required)")
+    reason = check_reason(reason)
     actor = by or default_actor()
     y = store.year(year)
     with store.write_lock():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from cld.errors import StoreDamaged, StoreError
@@ -48,14 +50,34 @@ def stored_result(store: Store, submission_id: int) -> StoredResult:
     return StoredResult(name, result, "" if result is not None else rejection_reason(folder))
 
 
+def _event(e: Any) -> dict[str, Any]:
+    return {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+            "la_code": e.la_code, "year": e.year, "details": e.details, "hash": e.hash}
+
+
 def audit_events(store: Store, limit: int) -> list[dict[str, Any]]:
     """The latest `limit` audit events, oldest first."""
     from cld.store.models import AuditEvent
 
     evs = list(AuditEvent.objects.using(store.alias).order_by("-seq")[:limit])[::-1]
-    return [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
-             "la_code": e.la_code, "year": e.year, "details": e.details, "hash": e.hash}
-            for e in evs]
+    return [_event(e) for e in evs]
+
+
+YEAR_WIDE = ("lock", "reopen")  # events about a whole year, so about every LA of it
+
+
+def audit_page(store: Store, las: Collection[str] | None, start: int, limit: int
+               ) -> tuple[int, list[dict[str, Any]]]:
+    """(how many, `limit` of them from `start`), newest first: every audit event (`las`
+    None), or those about the LAs `las` and the years' locks and reopenings."""
+    from django.db.models import Q
+
+    from cld.store.models import AuditEvent
+
+    qs = AuditEvent.objects.using(store.alias)
+    if las is not None:
+        qs = qs.filter(Q(la_code__in=sorted(las)) | Q(la_code="", action__in=YEAR_WIDE))
+    return qs.count(), [_event(e) for e in qs.order_by("-seq")[start:start + limit]]
 
 
 def submission(store: Store, submission_id: int) -> SubmissionInfo:
@@ -67,3 +89,31 @@ def submission(store: Store, submission_id: int) -> SubmissionInfo:
     if sub is None:
         raise StoreError(f"no submission {submission_id} in the store")
     return SubmissionInfo.of(sub)
+
+
+@dataclass(frozen=True)
+class YearLock:
+    year: str
+    submitted: bool  # anything submitted for it (a year with nothing cannot be locked)
+    locked: bool
+    snapshot: int | None = None  # the latest snapshot: its number, who locked and reopened it
+    locked_at: datetime | None = None
+    locked_by: str = ""
+    reopened_at: datetime | None = None
+    reopened_by: str = ""
+    reopen_reason: str = ""
+
+
+def year_lock(store: Store, year: str) -> YearLock:
+    """Whether `year` is locked, and its latest lock and reopening."""
+    from cld.store.models import ReportingYear, YearSnapshot
+
+    label = parse_year(year).label
+    y = ReportingYear.objects.using(store.alias).filter(label=label).first()
+    if y is None:
+        return YearLock(label, False, False)
+    snap = YearSnapshot.objects.using(store.alias).filter(year=y).order_by("-number").first()
+    if snap is None:
+        return YearLock(label, True, bool(y.locked))
+    return YearLock(label, True, bool(y.locked), snap.number, snap.locked_at, snap.locked_by,
+                    snap.reopened_at, snap.reopened_by, snap.reopen_reason)

@@ -44,6 +44,13 @@ def load_result(folder: Path) -> ValidationResult | None:
         rules_run=doc["rules_run"], rules_skipped=doc["rules_skipped"])
 
 
+def load_field_stats(folder: Path) -> list[FieldStat]:
+    """Only the completeness and validity per field of a stored result (none for a file that
+    could not be read), without reading its issues."""
+    doc = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    return [FieldStat(**f) for f in doc.get("field_stats", [])]
+
+
 def rejection_reason(folder: Path) -> str:
     doc = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     return str(doc.get("rejection_reason") or "")

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from cld.web.api.routes import api
-from cld.web.portal import extracts, tracing, views
+from cld.web.portal import extracts, processing, tracing, views
 
 urlpatterns = [
     path("login/", views.Login.as_view(), name="login"),
@@ -28,4 +28,8 @@ urlpatterns = [
     path("benchmark/", extracts.benchmarks, name="benchmarks"),
     path("benchmark/<int:pk>/", extracts.benchmark, name="benchmark"),
     path("benchmark/<int:pk>/<str:name>", extracts.benchmark_file, name="benchmark_file"),
+    path("las/<str:la>/", processing.la_page, name="la"),
+    path("years/lock/", processing.lock, name="year_lock"),
+    path("audit/", processing.audit, name="audit"),
+    path("quality/", processing.quality, name="quality"),
 ]

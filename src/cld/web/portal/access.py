@@ -17,6 +17,7 @@ from django.shortcuts import render
 from rules import Predicate
 
 from cld.web.accounts.rules import (
+    is_admin,
     is_la_user,
     is_national,
     is_processor,
@@ -108,6 +109,10 @@ ROUTES: dict[str, Rule] = {
     "benchmarks": Rule(is_national | is_processor),
     "benchmark": Rule(is_national | is_processor),
     "benchmark_file": Rule(is_national | is_processor),
+    "la": Rule(sees_la, lambda kw: str(kw["la"])),
+    "year_lock": Rule(is_processor | is_national),
+    "audit": Rule(is_processor | is_national | is_admin),
+    "quality": Rule(is_processor | is_national),
 }
 
 

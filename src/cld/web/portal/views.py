@@ -201,13 +201,21 @@ def submission_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 def versions(request: HttpRequest) -> HttpResponse:
-    from cld.store.queries import list_submissions
-
-    year = _year(request)
     la = own_la(request.user)
     assert la is not None  # the access rule admits LA users only
+    return la_versions(request, la, _year(request))
+
+
+def la_versions(request: HttpRequest, la: str, year: str) -> HttpResponse:
+    """One LA's versions of a year, newest first, how its events changed between them, and
+    whether the year is locked: the LA's own page (versions) and the processors'
+    (processing.la_page)."""
+    from cld.spec.register import all_las
+    from cld.store.queries import list_submissions, year_lock
+
     store = boot.store()
     subs = list_submissions(store, year, la)
+    known = all_las().get(la)
     changes: list[dict[str, Any]] = []
     if any(s.status == "accepted" for s in subs):
         from cld.store import history
@@ -215,7 +223,9 @@ def versions(request: HttpRequest) -> HttpResponse:
         changes = history(store, la, year)[1].to_pyarrow().to_pylist()
     return render(request, "portal/versions.html", {"year": year, "years": years(),
                                                     "subs": subs[::-1], "la": la,
-                                                    "changes": changes})
+                                                    "la_name": known.name if known else "",
+                                                    "changes": changes,
+                                                    "lock": year_lock(store, year)})
 
 
 def tracker(request: HttpRequest) -> HttpResponse:
