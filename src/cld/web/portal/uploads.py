@@ -106,7 +106,8 @@ def receive(request: HttpRequest, la: str, years: list[str], modes: list[str]) -
     up = Upload.objects.create(user=request.user, la_code=la, year=year, mode=mode,
                                filename=name, folder=folder.relative_to(store.root).as_posix(),
                                size=f.size)
-    process_upload.enqueue(up.pk)
+    up.task_id = str(process_upload.enqueue(up.pk).id)
+    up.save(update_fields=["task_id"])
     return up
 
 

@@ -105,6 +105,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
+    from cld.web.portal.recovery import recover_uploads
+
+    recover_uploads(Upload.objects.filter(pk=pk))  # one a dead worker left is given up
     up = get_object_or_404(Upload, pk=pk)
     if up.state == Upload.DONE and up.submission_id:
         return redirect("submission", up.submission_id)
