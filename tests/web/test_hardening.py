@@ -139,3 +139,130 @@ def test_a_task_raising_a_cld_error_shows_its_message(portal: Any,
     assert process_upload.call(up.pk) == "failed"
     assert Upload.objects.get(pk=up.pk).message == "the reference data for 2020/21 is missing"
     assert "the reference data for 2020/21 is missing" in status(portal, up)
+
+
+def refused(portal: Any, name: str, content: bytes) -> str:
+    """Post the file as LA A's submitter: refused (400), nothing queued, no folder left."""
+    from cld.web.portal.models import Upload
+    from tests.web.test_uploads import upload_folders
+
+    before, folders = Upload.objects.count(), upload_folders(portal)
+    r = post(signed_in(portal, "sub_a"), name, content)
+    assert r.status_code == 400
+    assert Upload.objects.count() == before and upload_folders(portal) == folders
+    return str(r.content.decode())
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+     "this is an HTML web page, not a CSV file or XLSX workbook"),
+    (b'[{"LA Code": "503", "Event Type": "Request"}]',
+     "this is a JSON document, not a CSV file or XLSX workbook"),
+    (_zip({"LA Code.csv": b"LA Code\n503\n"}),
+     "this is a ZIP archive, not an Excel XLSX workbook"),
+    (_zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+     "this is an Excel XLSX workbook, though its name ends in .csv"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "this is a PDF document"),
+    (b"\x7fELF\x02\x01\x01" + b"\0" * 100, "this is a program (ELF executable)"),
+])
+def test_a_file_named_csv_that_is_not_one_is_refused(portal: Any, content: bytes,
+                                                     says: str) -> None:
+    assert f"data.csv: {says}" in refused(portal, "data.csv", content).replace("&#x27;", "'")
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_expanded(portal: Any, tmp_path: Any) -> None:
+    from tests.ingest.test_hostile import zip_bomb
+
+    bomb = zip_bomb(tmp_path / "bomb.xlsx", 120 << 20).read_bytes()
+    assert len(bomb) < 1 << 20  # under the test portal's 2 MB cap: the size check lets it in
+    page = refused(portal, "bomb.xlsx", bomb)
+    assert "bomb.xlsx: the part xl/worksheets/sheet1.xml of this workbook would expand" in page
+    assert "refused as a possible ZIP bomb" in page
+
+
+def test_an_empty_file_is_refused(portal: Any) -> None:
+    assert "The selected file is empty" in refused(portal, "empty.csv", b"")
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("../../etc/passwd.csv", "passwd.csv"),
+    ("/etc/passwd.csv", "passwd.csv"),
+    ("C:\\Users\\someone\\Desktop\\q1.csv", "q1.csv"),
+    ("..\\..\\q1.csv", "q1.csv"),
+    ("nul\x00byte.csv", None),
+    ("long" * 100 + ".csv", None),
+    ("report\u202ecod.csv", "reportcod.csv"),  # a right-to-left override (Django drops it)
+    ("..\uff0f..\uff0fq1.csv", None),  # full-width solidus
+    ("\u0430dmin.csv", "_dmin.csv"),  # a Cyrillic a
+])
+def test_a_hostile_name_is_cleaned_and_stays_in_the_uploads_folder(
+        portal: Any, name: str, kept: str | None) -> None:
+    import re
+
+    from cld.web.portal.models import Upload
+
+    r = post(signed_in(portal, "sub_a"), name, portal.synthetic.read_bytes())
+    assert r.status_code == 302, r.content.decode()[:2000]
+    up = Upload.objects.latest("pk")
+    assert re.fullmatch(r"[A-Za-z0-9_()-][A-Za-z0-9 ._()-]*\.csv", up.filename), up.filename
+    assert len(up.filename) <= 200
+    if kept is not None:
+        assert up.filename == kept
+    uploads = portal.store.root / "portal" / "uploads"
+    folder = portal.store.path(up.folder)
+    assert folder.parent == uploads
+    assert [p.name for p in folder.iterdir()] == [up.filename]
+    assert (folder / up.filename).read_bytes() == portal.synthetic.read_bytes()
+
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+FORMULAS = ['=HYPERLINK("http://x.example","y")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|x"]
+
+
+def test_formulas_in_a_file_come_back_as_text_in_its_reports(portal: Any) -> None:
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from cld.web.portal.models import Upload
+    from cld.web.portal.tasks import process_upload
+
+    rows = list(csv.reader(portal.synthetic.read_text().splitlines()))
+    k = rows[0].index("Gender")
+    for row, formula in zip(rows[1:], FORMULAS, strict=False):
+        row[k] = formula  # not a Gender code: each is reported with its value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    c = signed_in(portal, "sub_a")
+    assert post(c, "formulas.csv", buf.getvalue().encode()).status_code == 302
+    up = Upload.objects.latest("pk")
+    assert process_upload.call(up.pk) == "done"
+
+    r = c.get(f"/checks/{up.pk}/report.xlsx")
+    with zipfile.ZipFile(io.BytesIO(b"".join(r.streaming_content))) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any(b"<f>" in x or b"<f " in x for x in sheets)  # no formula
+    # the report writes its strings inline: (type, text) of every such cell
+    texts = [(c.get("t"), "".join(t.text or "" for t in c.iter(f"{MAIN}t")))
+             for x in sheets for c in ET.fromstring(x).iter(f"{MAIN}c")]
+    for formula in FORMULAS:  # reported, as text, with the apostrophe that says so
+        assert ("inlineStr", "'" + formula) in texts
+        assert all(text != formula for _, text in texts)
+
+    r = c.get(f"/checks/{up.pk}/report.csv")
+    text = b"".join(r.streaming_content).decode("utf-8-sig")
+    values = [v for line in csv.reader(text.splitlines()) for v in line]
+    for formula in FORMULAS:
+        assert "'" + formula in values and formula not in values
