@@ -3,7 +3,7 @@
 from django.urls import path
 
 from cld.web.api.routes import api
-from cld.web.portal import extracts, tracing, views
+from cld.web.portal import administration, extracts, tracing, views
 
 urlpatterns = [
     path("login/", views.Login.as_view(), name="login"),
@@ -28,4 +28,12 @@ urlpatterns = [
     path("benchmark/", extracts.benchmarks, name="benchmarks"),
     path("benchmark/<int:pk>/", extracts.benchmark, name="benchmark"),
     path("benchmark/<int:pk>/<str:name>", extracts.benchmark_file, name="benchmark_file"),
+    path("admin/users/", administration.users, name="admin_users"),
+    path("admin/users/add/", administration.user_add, name="admin_user_add"),
+    path("admin/users/<int:user_id>/active/", administration.user_active,
+         name="admin_user_active"),
+    path("admin/users/<int:user_id>/unlock/", administration.user_unlock,
+         name="admin_user_unlock"),
+    path("admin/orgs/", administration.orgs, name="admin_orgs"),
+    path("admin/orgs/add/", administration.org_add, name="admin_org_add"),
 ]

@@ -52,6 +52,11 @@ def is_national(user: Any) -> bool:
 
 
 @rules.predicate
+def is_admin(user: Any) -> bool:
+    return role(user) == m.ADMINISTRATOR
+
+
+@rules.predicate
 def sees_la(user: Any, la_code: str | None) -> bool:
     """The LA's own users, the processors of its region and national analysts."""
     r = role(user)

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from rules import Predicate
 
 from cld.web.accounts.rules import (
+    is_admin,
     is_la_user,
     is_national,
     is_processor,
@@ -108,6 +109,12 @@ ROUTES: dict[str, Rule] = {
     "benchmarks": Rule(is_national | is_processor),
     "benchmark": Rule(is_national | is_processor),
     "benchmark_file": Rule(is_national | is_processor),
+    "admin_users": Rule(is_admin),
+    "admin_user_add": Rule(is_admin),
+    "admin_user_active": Rule(is_admin),
+    "admin_user_unlock": Rule(is_admin),
+    "admin_orgs": Rule(is_admin),
+    "admin_org_add": Rule(is_admin),
 }
 
 
