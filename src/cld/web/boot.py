@@ -54,7 +54,7 @@ def worker(interval: float = 1.0) -> Any:
 
     from cld.web.portal.recovery import recover_uploads
 
-    recover_uploads()
+    recover_uploads(store().root)
     return Worker(queue_names=["default"], interval=interval, batch=False,
                   backend_name="default", startup_delay=False, max_tasks=None,
                   worker_id="cld-portal", excluded_queue_names=[])

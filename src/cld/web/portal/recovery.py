@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import QuerySet
 
-from cld.web import boot
 from cld.web.portal.models import Upload
 
 STOPPED = "Validation stopped before it finished: upload the file again."
@@ -38,10 +38,10 @@ def stuck_reason(up: Upload, tasks: dict[str, str], now: datetime) -> str | None
     return None
 
 
-def recover_uploads(uploads: QuerySet[Upload] | None = None,
+def recover_uploads(root: Path, uploads: QuerySet[Upload] | None = None,
                     now: datetime | None = None) -> list[int]:
     """Mark failed the unfinished uploads (of `uploads`, else all) that will never finish,
-    and delete their files. Returns their ids."""
+    and delete their files (under the store folder `root`). Returns their ids."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or datetime.now(UTC)
@@ -58,8 +58,8 @@ def recover_uploads(uploads: QuerySet[Upload] | None = None,
         # only if still unfinished: a slow (not dead) worker may have just finished it
         if Upload.objects.filter(pk=up.pk, state__in=UNFINISHED).update(
                 state=Upload.FAILED, message=STOPPED, step=""):
-            folder = boot.store().path(up.folder)
-            if folder.parent == boot.store().root / "portal" / "uploads":  # never elsewhere
+            folder = root / up.folder
+            if folder.parent == root / "portal" / "uploads":  # never elsewhere
                 shutil.rmtree(folder, ignore_errors=True)
             log.warning("upload %d given up: %s", up.pk, reason)
             failed.append(up.pk)

@@ -108,7 +108,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
     from cld.web.portal.recovery import recover_uploads
 
-    recover_uploads(Upload.objects.filter(pk=pk))  # one a dead worker left is given up
+    # one a dead worker left is given up
+    recover_uploads(boot.store().root, Upload.objects.filter(pk=pk))
     up = get_object_or_404(Upload, pk=pk)
     if up.state == Upload.DONE and up.submission_id:
         return redirect("submission", up.submission_id)
