@@ -80,6 +80,18 @@ def test_an_upload_whose_task_is_gone_or_ended_is_given_up(portal: Any, task: st
     assert not portal.store.path(up.folder).exists()
 
 
+def test_an_upload_never_queued_is_given_up_after_the_limit(portal: Any) -> None:
+    from cld.web.portal.models import Upload
+
+    fresh, old = queued(portal), queued(portal)
+    for up, hours in ((fresh, 1), (old, 3)):  # as if queueing had failed, `hours` ago
+        Upload.objects.filter(pk=up.pk).update(
+            task_id="", created_at=datetime.now(UTC) - timedelta(hours=hours))
+    assert "Waiting to be checked" in status(portal, fresh)
+    assert STOPPED in status(portal, old)
+    assert not portal.store.path(old.folder).exists()
+
+
 def test_a_queued_upload_waits_for_its_worker(portal: Any) -> None:
     from cld.web.portal.models import Upload
 
