@@ -169,6 +169,14 @@ def test_an_administrator_lists_and_adds_organisations(portal: Any) -> None:
                                   "kind": "region", "la": "", "region":
                                   "North & East London (NEL)"}
     assert "Added the organisation Region NEL two" in c.get("/admin/orgs/").content.decode()
+    r = c.post("/admin/orgs/add/", {"name": "CQC two", "kind": "recipient", "profile": "cqc",
+                                    "recipient": "", "la": "", "region": ""})
+    assert r.status_code == 302  # the cqc profile has one recipient: taken as given
+    org = Organisation.objects.get(name="CQC two")
+    assert (org.kind, org.profile, org.recipient_code) == ("recipient", "cqc", "CQC")
+    assert last_event(portal)["profile"] == "cqc"
+    orgs = c.get("/admin/orgs/").content.decode()
+    assert "<td class=\"govuk-table__cell\">cqc (CQC)</td>" in orgs
 
 
 @pytest.mark.parametrize(("form", "field", "says"), [
@@ -178,6 +186,10 @@ def test_an_administrator_lists_and_adds_organisations(portal: Any) -> None:
     ({"kind": "region", "la": "", "region": "Atlantis"}, "region", "Unknown DSCRO region"),
     ({"region": "GEM"}, "region", "An LA code goes with kind la, a region with kind region"),
     ({"kind": "club"}, "kind", "Unknown organisation kind &#39;club&#39;"),
+    ({"kind": "recipient", "la": ""}, "profile",
+     "A recipient organisation needs a dissemination profile"),
+    ({"kind": "recipient", "la": "", "profile": "sector", "recipient": "Nobody"},
+     "recipient", "Profile sector has no recipient &#39;Nobody&#39;"),
 ])
 def test_an_organisation_that_cannot_be_added_is_explained(
         portal: Any, form: dict[str, str], field: str, says: str) -> None:

@@ -50,7 +50,7 @@ def add_org(name: str, kind: str, *, la: str | None = None, region: str | None =
                                         dscro_region=region or "", profile=profile or "",
                                         recipient_code=recipient or "")
     given = {"profile": profile, "recipient": recipient or ""} if profile else {}
-    _audit(by, "add organisation", organisation=name, kind=kind, la=la or "",
+    _audit("add organisation", by=by, organisation=name, kind=kind, la=la or "",
            region=region or "", **given)
     return org
 
@@ -124,7 +124,7 @@ def add_user(email: str, role: str, org: str, password: str, *,
     with transaction.atomic():
         user = users.objects.create_user(username=email, email=email, password=password)
         m.Membership.objects.create(user=user, organisation=o, role=role)
-    _audit(by, "add user", user=email, role=role, organisation=org)
+    _audit("add user", by=by, user=email, role=role, organisation=org)
     return user
 
 
@@ -139,7 +139,7 @@ def add_totp(email: str) -> str:
     if TOTPDevice.objects.filter(user=user).exists():
         raise AccountError(f"{email} already has an authenticator")
     device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-    _audit(None, "add authenticator", user=email)
+    _audit("add authenticator", user=email)
     return str(device.config_url)
 
 
@@ -157,7 +157,7 @@ def set_active(email: str, active: bool, *, by: str | None = None) -> None:
         raise AccountError("you cannot deactivate yourself", "email")
     user.is_active = active
     user.save(update_fields=["is_active"])
-    _audit(by, "reactivate user" if active else "deactivate user", user=email)
+    _audit("reactivate user" if active else "deactivate user", by=by, user=email)
 
 
 def unlock(email: str, *, by: str | None = None) -> int:
@@ -167,7 +167,7 @@ def unlock(email: str, *, by: str | None = None) -> int:
 
     _user(email)
     removed = int(reset(username=email))
-    _audit(by, "unlock user", user=email)
+    _audit("unlock user", by=by, user=email)
     return removed
 
 
@@ -204,7 +204,7 @@ def user_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def _audit(by: str | None, action: str, **details: str) -> None:
+def _audit(action: str, *, by: str | None = None, **details: str) -> None:
     """Account changes go in the store's audit trail too: by the administrator who made them
     in the portal, else by whoever ran the command."""
     from cld.store.core import default_actor

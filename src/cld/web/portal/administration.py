@@ -62,15 +62,18 @@ def orgs(request: HttpRequest) -> HttpResponse:
 
 
 def org_add(request: HttpRequest) -> HttpResponse:
-    form = {k: request.POST.get(k, "").strip() for k in ("name", "kind", "la", "region")}
+    form = {k: request.POST.get(k, "").strip()
+            for k in ("name", "kind", "la", "region", "profile", "recipient")}
     ctx: dict[str, Any] = {"form": form, "errors": {}, "kinds": m.KINDS,
-                           "regions": manage.regions()}
+                           "regions": manage.regions(),
+                           "profiles": manage.recipient_profiles()}
     if request.method == "POST":
         try:
             if not form["name"]:
                 raise manage.AccountError("enter the organisation's name", "name")
             manage.add_org(form["name"], form["kind"], la=form["la"] or None,
-                           region=form["region"] or None, by=_me(request))
+                           region=form["region"] or None, profile=form["profile"] or None,
+                           recipient=form["recipient"] or None, by=_me(request))
         except manage.AccountError as exc:
             ctx["errors"] = {exc.field or "name": _sentence(str(exc))}
         else:
