@@ -42,6 +42,12 @@ class Portal:
     extract: int = 0  # an extract made for Recipient (sector profile) of 2020/21
     trace: int = 0  # a trace of LA A's 2020/21 submission (against the synthetic register)
     bench: int = 0  # a benchmark of 2020/21
+    database: str | None = None  # the PostgreSQL URL (None: SQLite in the store folder)
+
+    def cli_store(self) -> list[str]:
+        """The options that make a `cld` command open this portal's store and database."""
+        return ["--store", str(self.store.root)] + (
+            ["--database", self.database] if self.database else [])
 
 
 def synthetic(path: Path, people: int = 60, defects: float = 0.25) -> Path:
@@ -97,7 +103,8 @@ def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
                                    folder=folder.relative_to(root).as_posix(),
                                    size=src.stat().st_size)
         process_upload.call(up.pk)
-        yield Portal(store, users, up.pk, sub.pk, src, *made(store, users))
+        yield Portal(store, users, up.pk, sub.pk, src, *made(store, users),
+                     database=database)
         store.close()
 
 
