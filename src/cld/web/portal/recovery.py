@@ -1,10 +1,11 @@
 """Uploads a worker left unfinished: marked failed, their files removed.
 
 A worker that dies (killed, restarted, out of memory) leaves its upload "running" and its
-django-tasks row "running" for ever. When a worker starts, and when an upload's status page is
-viewed, an unfinished upload is given up when its worker took it more than CLD_UPLOAD_TIMEOUT
-seconds ago, or when its task row is gone or finished without finishing the upload. Nothing is
-stored half: the store's submit is one transaction, and its staging is recovered on opening.
+django-tasks row "running" for ever. When a worker starts, and when an upload's status is
+asked for (its page, or the API), an unfinished upload is given up when its worker took it
+more than CLD_UPLOAD_TIMEOUT seconds ago, or when its task row is gone or finished without
+finishing the upload. Nothing is stored half: the store's submit is one transaction, and its
+staging is recovered on opening.
 """
 
 from __future__ import annotations
