@@ -346,3 +346,53 @@ def test_random_text_rows_are_read_and_parsed_or_refused(tmp_path: Path, cells: 
     row = con.execute("SELECT count(*), count(gender__c), max(unit_cost__n) FROM prepared")
     n, _, top = row.fetchone() or (0, 0, None)
     assert n == loaded.rows and (top is None or top < 1e14)
+
+
+def zip_bomb(path: Path, expanded: int, forged: int | None = None) -> Path:
+    """A small .xlsx (a real workbook's parts) whose sheet XML expands to `expanded` bytes (a
+    run of the same row); `forged`: the size its headers claim for the sheet instead."""
+    import struct
+
+    sheet = "xl/worksheets/sheet1.xml"
+    real = zipfile.ZipFile(workbook(path.with_suffix(".real.xlsx")))
+    row = b'<row><c t="inlineStr"><is><t>0</t></is></c></row>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for part in real.namelist():
+            if part != sheet:
+                z.writestr(part, real.read(part))
+        with z.open(sheet, "w", force_zip64=False) as f:
+            f.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                    b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            block = row * (1 << 14)
+            for _ in range(expanded // len(block)):
+                f.write(block)
+            f.write(b"</sheetData></worksheet>")
+    if forged is not None:
+        data = bytearray(path.read_bytes())
+        local = zipfile.ZipFile(path).getinfo(sheet).header_offset
+        struct.pack_into("<I", data, local + 22, forged)
+        central = data.index(b"PK\x01\x02")
+        while data[central + 46:central + 46 + len(sheet)] != sheet.encode():
+            central = data.index(b"PK\x01\x02", central + 4)
+        struct.pack_into("<I", data, central + 24, forged)
+        path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
+    from cld.ingest.sniff import MAX_RATIO
+
+    path = zip_bomb(tmp_path / "bomb.xlsx", 120 << 20)
+    assert path.stat().st_size * MAX_RATIO < 120 << 20  # it does expand over 100 times
+    code, out, _ = cli("validate", path)
+    assert code == 2 and "bomb.xlsx: the part xl/worksheets/sheet1.xml of this workbook " \
+        "would expand" in out and "refused as a possible ZIP bomb" in out
+
+
+def test_a_zip_bomb_with_forged_sizes_is_refused_as_it_expands(tmp_path: Path) -> None:
+    path = zip_bomb(tmp_path / "forged.xlsx", 30 << 20, forged=1 << 20)
+    info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size == 1 << 20  # the headers claim 1 MB, under the ratio check
+    code, out, _ = cli("validate", path)
+    assert code == 2 and "forged.xlsx: the part xl/worksheets/sheet1.xml of this workbook " \
+        "expands beyond the size its header gives" in out

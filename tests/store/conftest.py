@@ -1,4 +1,5 @@
-"""Fixtures of the store tests: every test runs on SQLite and on a real PostgreSQL."""
+"""Fixtures of the store tests: every test runs on SQLite and on a real PostgreSQL (the `pg`
+server fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,6 @@ from tests.store.pg import PgServer
 
 YEAR = "2020/21"
 QUARTER_ENDS = (date(2020, 6, 30), date(2020, 9, 30), date(2020, 12, 31), date(2021, 3, 31))
-
-
-@pytest.fixture(scope="session")
-def pg() -> Iterator[PgServer]:
-    server = PgServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,8 +1,12 @@
 """The portal in this process: Django switched to the portal's settings (whatever configured it
-before), a store in a temporary folder, one user per role and the data they look at."""
+before), a store in a temporary folder, one user per role and the data they look at.
+
+The `portal` fixture is parametrised over the two databases the store supports: every test
+using it runs on SQLite and on a real PostgreSQL (tests/store/pg.py)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +42,12 @@ class Portal:
     extract: int = 0  # an extract made for Recipient (sector profile) of 2020/21
     trace: int = 0  # a trace of LA A's 2020/21 submission (against the synthetic register)
     bench: int = 0  # a benchmark of 2020/21
+    database: str | None = None  # the PostgreSQL URL (None: SQLite in the store folder)
+
+    def cli_store(self) -> list[str]:
+        """The options that make a `cld` command open this portal's store and database."""
+        return ["--store", str(self.store.root)] + (
+            ["--database", self.database] if self.database else [])
 
 
 def synthetic(path: Path, people: int = 60, defects: float = 0.25) -> Path:
@@ -48,14 +58,17 @@ def synthetic(path: Path, people: int = 60, defects: float = 0.25) -> Path:
     return write_submission(result, path)
 
 
-@pytest.fixture(scope="session")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     from django.conf import settings
     from django.test.utils import override_settings
 
     from cld.web.settings import portal_settings
 
     root = tmp_path_factory.mktemp("portal") / "store"
+    database = None  # SQLite in the store folder
+    if request.param == "postgresql":
+        database = request.getfixturevalue("pg").create_database("portal_" + uuid.uuid4().hex[:8])
     conf = portal_settings("a test key, never used in production",
                            hosts=["testserver"], max_upload=2 * 1024 * 1024)
     conf["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -69,7 +82,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Any:
         from cld.web.portal.uploads import accept
 
         register(root)
-        store = open_store(root)
+        store = open_store(root, database)
         add_org("LA A", "la", la=LA_A)
         add_org("LA B", "la", la=LA_B)
         add_org("Region A", "region", region=REGION_A)
@@ -90,7 +103,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Any:
                                    folder=folder.relative_to(root).as_posix(),
                                    size=src.stat().st_size)
         process_upload.call(up.pk)
-        yield Portal(store, users, up.pk, sub.pk, src, *made(store, users))
+        yield Portal(store, users, up.pk, sub.pk, src, *made(store, users),
+                     database=database)
+        store.close()
 
 
 def register(root: Path) -> None:

@@ -258,25 +258,24 @@ def test_token_commands(portal: Any) -> None:
     from cld.web.api.tokens import authenticate
 
     runner = CliRunner()
-    root = str(portal.store.root)
+    where = portal.cli_store()  # the portal's database too (else the store's SQLite)
     r = runner.invoke(app, ["tokens", "new", "--org", "LA B", "--name", "export",
-                            "--by", "admin-person", "--store", root])
+                            "--by", "admin-person", *where])
     assert r.exit_code == 0, r.output
     text = r.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"cld_[0-9a-f]{12}_[A-Za-z0-9_-]{43}", text)
     assert authenticate(f"Bearer {text}").get_username() == "token:LA B/export"
     assert audit_events(portal.store, 1)[0]["action"] == "add api token"
-    r = runner.invoke(app, ["tokens", "new", "--org", "LA B", "--name", "export",
-                            "--store", root])
+    r = runner.invoke(app, ["tokens", "new", "--org", "LA B", "--name", "export", *where])
     assert r.exit_code != 0 and "already has a token called 'export'" in r.output
-    listed = runner.invoke(app, ["tokens", "list", "--format", "json", "--store", root]).stdout
+    listed = runner.invoke(app, ["tokens", "list", "--format", "json", *where]).stdout
     row = next(t for t in json.loads(listed) if t["name"] == "export")
     assert (row["organisation"], row["created_by"], row["revoked"]) == ("LA B", "admin-person",
                                                                          None)
     assert row["prefix"] == text[:17] and text[17:] not in listed  # never the secret again
     r = runner.invoke(app, ["tokens", "revoke", "--org", "LA B", "--name", "export",
-                            "--store", root])
+                            *where])
     assert r.exit_code == 0, r.output
     assert authenticate(f"Bearer {text}") is None
-    listed = runner.invoke(app, ["tokens", "list", "--format", "json", "--store", root]).stdout
+    listed = runner.invoke(app, ["tokens", "list", "--format", "json", *where]).stdout
     assert next(t for t in json.loads(listed) if t["name"] == "export")["revoked"]

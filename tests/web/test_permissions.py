@@ -52,6 +52,12 @@ ALLOWED: dict[str, frozenset[str]] = {
     "year_lock": frozenset({"proc_a", "proc_b", "national"}),
     "audit": frozenset({"proc_a", "proc_b", "national", "admin"}),
     "quality": frozenset({"proc_a", "proc_b", "national"}),
+    "admin_users": frozenset({"admin"}),
+    "admin_user_add": frozenset({"admin"}),
+    "admin_user_active": frozenset({"admin"}),  # GET: back to the list (changes are POSTs)
+    "admin_user_unlock": frozenset({"admin"}),
+    "admin_orgs": frozenset({"admin"}),
+    "admin_org_add": frozenset({"admin"}),
 }
 
 
@@ -92,6 +98,8 @@ def sample_url(name: str, pattern: Any, portal: Any) -> str:
             kwargs[key] = "503"
         elif key == "name":
             kwargs[key] = files[name]
+        elif key == "user_id":
+            kwargs[key] = portal.users["sub_b"].pk
         else:
             raise AssertionError(f"route {name}: no sample value for <{key}>")
     return reverse(("api:" if ROUTES[name].api else "") + name, kwargs=kwargs)

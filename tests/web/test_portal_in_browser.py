@@ -27,7 +27,10 @@ AXE = Path(__file__).parents[2] / "frontend" / "node_modules" / "axe-core" / "ax
 
 if CHROMIUM is None and os.environ.get("CI"):
     pytest.fail("chromium is not installed: .ci/run installs it", pytrace=False)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (CI has it)")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (CI has it)"),
+              # `cld serve` runs on SQLite: the in-process portal (for the URL configuration)
+              # need not run on PostgreSQL too
+              pytest.mark.parametrize("portal", ["sqlite"], indirect=True)]
 CLD = [sys.executable, "-m", "cld"]
 
 
@@ -48,9 +51,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cld("orgs", "add", "GEM DSCRO", "--kind", "region", "--region", REGION_A, "--store", store)
     cld("orgs", "add", "ADASS", "--kind", "recipient", "--profile", "sector", "--recipient",
         "ADASS", "--store", store)
+    cld("orgs", "add", "Admins", "--kind", "admin", "--store", store)
     for email, role, org in [("la@example.test", "la_submitter", "Lincolnshire"),
                              ("dscro@example.test", "regional_processor", "GEM DSCRO"),
-                             ("adass@example.test", "recipient", "ADASS")]:
+                             ("adass@example.test", "recipient", "ADASS"),
+                             ("admin@example.test", "administrator", "Admins")]:
         said = cld("users", "add", "--email", email, "--role", role, "--org", org,
                    "--store", store, stdin=f"{PASSWORD}\n{PASSWORD}\n")
         assert f"added user {email}" in said
@@ -243,10 +248,10 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
         keys = set(pattern.pattern.converters)
         if "fmt" in keys or "name" in keys or ROUTES[name].api:
             continue  # a file, not a page
-        sample = {"pk": 1, "la": LA_A}
+        sample = {"pk": 1, "la": LA_A, "user_id": 1}  # user 1: la@
         pages.append(reverse(name, kwargs={k: sample[k] for k in keys}))
     assert len(pages) >= 8
-    for email in ("la@example.test", "dscro@example.test"):
+    for email in ("la@example.test", "dscro@example.test", "admin@example.test"):
         ctx = browser.new_context()
         c = Checked(ctx.new_page())
         sign_in(c, server, email)
@@ -263,6 +268,12 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
                 summary = c.page.inner_text(".govuk-error-summary")
                 assert "Select a CSV or XLSX file" in summary
                 assert c.page.evaluate("window.stayed") == "the same page"  # not reloaded
+                c.accessible()
+        elif email == "admin@example.test":  # the administration forms' error states
+            for path in ("/admin/users/add/", "/admin/orgs/add/"):
+                c.goto(server + path)
+                c.page.click("button:has-text('Add the')")
+                c.page.wait_for_selector(".govuk-error-summary")
                 c.accessible()
         else:  # the processor's forms: a lock without a reason, the chain verified
             c.goto(server + "/years/lock/?year=2020/21")

@@ -21,6 +21,7 @@ from cld.ingest.errors import UnreadableFile, column_letter
 from cld.ingest.headers import HeaderMap, map_headers
 from cld.ingest.layout import Layout, NotUtf8, csv_layout, find_layout, finish, first_column
 from cld.ingest.sniff import (
+    check_expansion,
     first_line_problem,
     kind,
     line_ends,
@@ -165,6 +166,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec, file: str
                table: str) -> Loaded:
     import polars as pl
 
+    check_expansion(path, file)  # before calamine expands it (ZIP bombs)
     try:
         # skip_rows=0 keeps leading empty rows, so frame row n is sheet row n + 1.
         sheets = pl.read_excel(path, engine="calamine", sheet_id=0, has_header=False,

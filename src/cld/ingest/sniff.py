@@ -19,6 +19,11 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file (.xls, encr
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 TEXT_SUFFIXES = {".csv"}
 _FIX = "give the submission as a CSV file or an XLSX workbook"
+#: ZIP bombs: what a workbook's parts may expand to in all, and how many times one part over
+#: RATIO_FROM bytes may expand (real sheets expand about 10 times; a bomb, hundreds)
+MAX_EXPANDED = 4 << 30
+MAX_RATIO, RATIO_FROM = 100, 10 << 20
+_BOMB = "it is refused as a possible ZIP bomb; save the data as CSV, or as .xlsx again"
 
 _MAGIC = (  # leading bytes of formats a submission is sometimes confused with
     (b"%PDF-", "a PDF document"),
@@ -91,6 +96,7 @@ def _zip_kind(path: Path, head: bytes, file: str) -> str:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             mimetype = z.read("mimetype")[:80] if "mimetype" in names else b""
+            _declared_expansion(z.infolist(), file)
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, RuntimeError,
             NotImplementedError, zlib.error):
         if b"xl/" in head or b"[Content_Types].xml" in head:
@@ -112,6 +118,42 @@ def _zip_kind(path: Path, head: bytes, file: str) -> str:
         what = "a ZIP archive"
     raise UnreadableFile(file, f"this is {what}, not an Excel XLSX workbook; save the data "
                          "as .xlsx or CSV")
+
+
+def _declared_expansion(parts: list[zipfile.ZipInfo], file: str) -> None:
+    """Refuse a ZIP whose parts say they expand too much (before any is expanded)."""
+    total = sum(p.file_size for p in parts)
+    if total > MAX_EXPANDED:
+        raise UnreadableFile(file, f"this workbook would expand to {total:,} bytes when "
+                             f"opened (more than {MAX_EXPANDED:,}); {_BOMB}")
+    for p in parts:
+        times = p.file_size / max(1, p.compress_size)
+        if p.file_size > RATIO_FROM and times > MAX_RATIO:
+            raise UnreadableFile(file, f"the part {p.filename} of this workbook would expand "
+                                 f"{times:,.0f} times when opened, to {p.file_size:,} bytes; "
+                                 f"{_BOMB}")
+
+
+def check_expansion(path: Path, file: str) -> None:
+    """Expand every part of the workbook, counting, before a reader does: a part larger
+    than its header says (a forged size) or a whole beyond MAX_EXPANDED is refused."""
+    total = 0
+    try:
+        with zipfile.ZipFile(path) as z:
+            for part in z.infolist():
+                declared, part.file_size = part.file_size, MAX_EXPANDED + 1  # read it all
+                size = 0
+                with z.open(part) as f:
+                    while chunk := f.read(1 << 20):
+                        size, total = size + len(chunk), total + len(chunk)
+                        if size > declared or total > MAX_EXPANDED:
+                            raise UnreadableFile(file, f"the part {part.filename} of this "
+                                                 "workbook expands beyond the size its "
+                                                 f"header gives; {_BOMB}")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError, zlib.error):
+        raise UnreadableFile(file, "this is an Excel workbook that is damaged or incomplete "
+                             "(cut short in a download or copy?); save it again") from None
 
 
 def _has_utf16_name(path: Path, names: tuple[str, ...]) -> str | None:

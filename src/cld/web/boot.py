@@ -48,9 +48,13 @@ def store() -> Any:
 
 
 def worker(interval: float = 1.0) -> Any:
-    """A django-tasks-db worker for the portal's background tasks (run() it in a thread)."""
+    """A django-tasks-db worker for the portal's background tasks (run() it in a thread).
+    Uploads a dead worker left unfinished are given up first (cld.web.portal.recovery)."""
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from cld.web.portal.recovery import recover_uploads
+
+    recover_uploads(store().root)
     return Worker(queue_names=["default"], interval=interval, batch=False,
                   backend_name="default", startup_delay=False, max_tasks=None,
                   worker_id="cld-portal", excluded_queue_names=[])

@@ -91,6 +91,8 @@ def portal_settings(secret_key: str, *, debug: bool = False, secure: bool = Fals
         # the pseudonymisation key file for extracts (default: beside the store folder,
         # cld.web.portal.jobs.key_file); never inside the store
         CLD_PSEUDONYMISATION_KEY_FILE=os.environ.get("CLD_PSEUDONYMISATION_KEY_FILE") or None,
+        # an upload still unfinished this long after its worker took it is marked failed
+        CLD_UPLOAD_TIMEOUT=2 * 3600,
         TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         LOGGING_CONFIG=None,
     )

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from cld.web.api.routes import api
-from cld.web.portal import extracts, processing, tracing, views
+from cld.web.portal import administration, extracts, processing, tracing, views
 
 urlpatterns = [
     path("login/", views.Login.as_view(), name="login"),
@@ -32,4 +32,12 @@ urlpatterns = [
     path("years/lock/", processing.lock, name="year_lock"),
     path("audit/", processing.audit, name="audit"),
     path("quality/", processing.quality, name="quality"),
+    path("admin/users/", administration.users, name="admin_users"),
+    path("admin/users/add/", administration.user_add, name="admin_user_add"),
+    path("admin/users/<int:user_id>/active/", administration.user_active,
+         name="admin_user_active"),
+    path("admin/users/<int:user_id>/unlock/", administration.user_unlock,
+         name="admin_user_unlock"),
+    path("admin/orgs/", administration.orgs, name="admin_orgs"),
+    path("admin/orgs/add/", administration.org_add, name="admin_org_add"),
 ]

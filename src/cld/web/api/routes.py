@@ -161,6 +161,9 @@ def create_upload(request: HttpRequest) -> Any:
 def get_upload(request: HttpRequest, pk: UploadId) -> Any:
     """An upload's state (queued, running, done, failed), its current step and, once done,
     what was found and where its reports are."""
+    from cld.web.portal.recovery import recover_uploads
+
+    recover_uploads(boot.store().root, Upload.objects.filter(pk=pk))  # a dead worker's
     return _upload(get_object_or_404(Upload, pk=pk))
 
 

@@ -113,6 +113,12 @@ ROUTES: dict[str, Rule] = {
     "year_lock": Rule(is_processor | is_national),
     "audit": Rule(is_processor | is_national | is_admin),
     "quality": Rule(is_processor | is_national),
+    "admin_users": Rule(is_admin),
+    "admin_user_add": Rule(is_admin),
+    "admin_user_active": Rule(is_admin),
+    "admin_user_unlock": Rule(is_admin),
+    "admin_orgs": Rule(is_admin),
+    "admin_org_add": Rule(is_admin),
 }
 
 

@@ -19,6 +19,8 @@ class Upload(models.Model):
     folder = models.CharField(max_length=255)  # relative to the store folder
     size = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)  # when the worker took it
+    task_id = models.CharField(max_length=64, blank=True)  # its django-tasks result
     state = models.CharField(max_length=8, default=QUEUED)
     step = models.CharField(max_length=200, blank=True)  # progress, as the engine reports it
     message = models.TextField(blank=True)

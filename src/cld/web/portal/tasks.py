@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import traceback
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django_tasks import task
@@ -12,14 +15,20 @@ from cld.errors import CldError
 from cld.web import boot
 from cld.web.portal.models import Upload
 
+BROKE = ("The file could not be processed because of a fault in the portal (it has been "
+         "logged): upload it again, and tell the administrators if this happens again.")
+log = logging.getLogger(__name__)
+
 
 @task()
 def process_upload(upload_id: int) -> str:
+    # take it only while queued: an upload given up (cld.web.portal.recovery) stays failed
+    if not Upload.objects.filter(pk=upload_id, state=Upload.QUEUED).update(
+            state=Upload.RUNNING, started_at=datetime.now(UTC)):
+        return "skipped"
     up = Upload.objects.select_related("user").get(pk=upload_id)
     store = boot.store()
     folder = store.path(up.folder)
-    up.state = Upload.RUNNING
-    up.save(update_fields=["state"])
 
     def step(text: str) -> None:
         Upload.objects.filter(pk=up.pk).update(step=text[:200])
@@ -37,12 +46,16 @@ def process_upload(upload_id: int) -> str:
         up.state = Upload.DONE
     except CldError as exc:
         up.state, up.message = Upload.FAILED, str(exc)
-    except Exception:
-        up.state, up.message = Upload.FAILED, "the file could not be processed (see the log)"
-        raise
+    except Exception as exc:  # logged without its message, which may quote the data
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error("upload %d failed: %s at %s:%d", up.pk, type(exc).__name__,
+                  Path(where.filename).name, where.lineno)
+        up.state, up.message = Upload.FAILED, BROKE
     finally:
-        if up.state != Upload.RUNNING:
-            up.save()
+        # saved only while still running: the upload may have been given up meanwhile
+        Upload.objects.filter(pk=up.pk, state=Upload.RUNNING).update(
+            state=up.state, message=up.message, outcome=up.outcome,
+            submission_id=up.submission_id)
         if up.mode == Upload.SUBMIT:  # the store keeps its own copy
             shutil.rmtree(folder, ignore_errors=True)
         else:

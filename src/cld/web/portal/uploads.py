@@ -60,7 +60,8 @@ def display_name(name: str) -> str:
     if not clean.lower().endswith(SUFFIXES):
         raise UploadRefused(f"{clean or 'the file'}: only CSV (.csv) or Excel (.xlsx) files "
                             "can be uploaded")
-    return clean[:200]
+    stem, dot, suffix = clean.rpartition(".")
+    return stem[:200 - len(dot + suffix)] + dot + suffix  # shortened, keeping its suffix
 
 
 def accept(tmp_path: Path, name: str, root: Path) -> tuple[str, Path]:
@@ -99,14 +100,17 @@ def receive(request: HttpRequest, la: str, years: list[str], modes: list[str]) -
         raise UploadRefused("Select the reporting year", "year")
     if mode not in modes:
         raise UploadRefused("Select whether to validate only or submit", "mode")
-    if f is None or not f.size:
+    if f is None:
         raise UploadRefused("Select a CSV or XLSX file")
+    if not f.size:
+        raise UploadRefused("The selected file is empty")
     store = boot.store()
     name, folder = accept(Path(f.temporary_file_path()), f.name or "", store.root)
     up = Upload.objects.create(user=request.user, la_code=la, year=year, mode=mode,
                                filename=name, folder=folder.relative_to(store.root).as_posix(),
                                size=f.size)
-    process_upload.enqueue(up.pk)
+    up.task_id = str(process_upload.enqueue(up.pk).id)
+    up.save(update_fields=["task_id"])
     return up
 
 

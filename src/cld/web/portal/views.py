@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cld.dates import local_day
 from cld.web import boot
-from cld.web.accounts.rules import is_submitter, las_seen, own_la, role
+from cld.web.accounts.rules import is_admin, is_submitter, las_seen, own_la, role
 from cld.web.portal.models import Upload
 from cld.web.portal.uploads import UploadRefused, receive
 
@@ -86,7 +86,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "extracts": role(user) in ("recipient", "national_analyst", "regional_processor"),
         "processor": role(user) == "regional_processor",
         "benchmark": role(user) in ("national_analyst", "regional_processor"),
-        "las": sorted(las_seen(user) or ()) if role(user) == "regional_processor" else []})
+        "las": sorted(las_seen(user) or ()) if role(user) == "regional_processor" else [],
+        "admin": is_admin(user)})
 
 
 def upload(request: HttpRequest) -> HttpResponse:
@@ -105,6 +106,10 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
+    from cld.web.portal.recovery import recover_uploads
+
+    # one a dead worker left is given up
+    recover_uploads(boot.store().root, Upload.objects.filter(pk=pk))
     up = get_object_or_404(Upload, pk=pk)
     if up.state == Upload.DONE and up.submission_id:
         return redirect("submission", up.submission_id)
