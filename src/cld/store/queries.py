@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cld.errors import StoreDamaged, StoreError
@@ -29,10 +30,12 @@ class StoredResult:
     name: str  # e.g. 503-2020-21-v2, for file names
     result: ValidationResult | None  # None: the file could not be read at all
     reason: str  # why it could not be read ("" when it could)
+    folder: Path  # where it is kept (its issues.parquet)
 
 
-def stored_result(store: Store, submission_id: int) -> StoredResult:
-    """The validation result kept with a stored submission."""
+def stored_result(store: Store, submission_id: int, *, issues: bool = True) -> StoredResult:
+    """The validation result kept with a stored submission (`issues=False`: without its
+    issues, see load_result)."""
     from cld.store.models import Submission
 
     sub = Submission.objects.using(store.alias).filter(pk=submission_id).first()
@@ -40,12 +43,13 @@ def stored_result(store: Store, submission_id: int) -> StoredResult:
         raise StoreError(f"no submission {submission_id} in the store")
     folder = store.path(sub.folder)
     try:
-        result = load_result(folder)
+        result = load_result(folder, issues=issues)
     except (OSError, ValueError) as exc:
         raise StoreDamaged(f"the stored result of submission {submission_id} cannot be read "
                            f"({exc})") from None
     name = f"{sub.la_id}-{sub.year.label.replace('/', '-')}-v{sub.version}"
-    return StoredResult(name, result, "" if result is not None else rejection_reason(folder))
+    return StoredResult(name, result, "" if result is not None else rejection_reason(folder),
+                        folder)
 
 
 def audit_events(store: Store, limit: int) -> list[dict[str, Any]]:
