@@ -28,8 +28,8 @@ from portal_client import Client, add_users, serve, synth
 LA_USER, PROC_USER = "load-la@example.test", "load-proc@example.test"
 
 
-def browse(url: str, email: str, pages: list[str], ready: threading.Barrier,
-           until: list[float], latencies: list[float], errors: list[str]) -> None:
+def browse(url: str, email: str, pages: list[tuple[str, str]], ready: threading.Barrier,
+           until: list[float], latencies: list[tuple[str, float]], errors: list[str]) -> None:
     client = Client(url)
     try:
         client.login(email)
@@ -40,7 +40,7 @@ def browse(url: str, email: str, pages: list[str], ready: threading.Barrier,
     ready.wait()  # every user signed in (sign-in is slow on purpose): then the clock starts
     n = 0
     while time.monotonic() < until[0]:
-        path = pages[n % len(pages)]
+        label, path = pages[n % len(pages)]
         n += 1
         start = time.perf_counter()
         try:
@@ -48,9 +48,17 @@ def browse(url: str, email: str, pages: list[str], ready: threading.Barrier,
         except OSError as exc:
             errors.append(f"{path}: {exc}")
             continue
-        latencies.append(time.perf_counter() - start)
+        latencies.append((label, time.perf_counter() - start))
         if status != 200:
             errors.append(f"{path}: HTTP {status}")
+
+
+def percentiles(times: list[float]) -> str:
+    if not times:
+        return "no answers"
+    times = sorted(times)
+    return (f"p50: {statistics.median(times) * 1000:,.0f} ms, "
+            f"p95: {times[int(len(times) * 0.95)] * 1000:,.0f} ms")
 
 
 def main() -> None:
@@ -72,10 +80,11 @@ def main() -> None:
         uploader = Client(url)
         uploader.login(LA_USER)
         result = uploader.wait(uploader.upload(small, "submit"))  # /submissions/<pk>/
-        common = ["/", result, result + "?page=3", result + "report.html"]
-        la_pages = common + ["/versions/?year=2020/21"]
-        proc_pages = common + ["/tracker/?year=2020/21"]
-        latencies: list[float] = []
+        common = [("home", "/"), ("result", result), ("result page 3", result + "?page=3"),
+                  ("HTML report", result + "report.html")]
+        la_pages = common + [("versions", "/versions/?year=2020/21")]
+        proc_pages = common + [("tracker", "/tracker/?year=2020/21")]
+        latencies: list[tuple[str, float]] = []
         errors: list[str] = []
         until = [0.0]
         ready = threading.Barrier(args.users + 1, action=lambda: until.__setitem__(
@@ -95,14 +104,14 @@ def main() -> None:
         finished = "finished" if code == 302 else "still validating"
         uploader.wait(status)  # it must finish, and well
         took = time.monotonic() - started
-    latencies.sort()
-    p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0.0
     print(f"{args.users} users for {args.seconds:.0f} s while a {args.rows:,}-row file "
           f"validated ({finished} when they stopped; done after {took:.0f} s); "
           f"load average at start {load:.2f}")
     print(f"requests: {len(latencies) + len(errors):,}, errors: {len(errors)}, "
-          f"p50: {statistics.median(latencies) * 1000 if latencies else 0:.0f} ms, "
-          f"p95: {p95 * 1000:.0f} ms")
+          f"{percentiles([t for _, t in latencies])}")
+    for label in dict.fromkeys(k for k, _ in latencies):
+        times = [t for k, t in latencies if k == label]
+        print(f"  {label:15} {len(times):5,} requests, {percentiles(times)}")
     for e in errors[:10]:
         print("  error:", e)
     if errors:

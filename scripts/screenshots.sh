@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$PWD/docs/guides/img"
-mkdir -p "$out"
-rm -f "$out"/*.png
+mkdir -p "$out"  # kept, and overwritten: the status page is caught only when the check
+                 # takes long enough for it to show
 CLD_SCREENSHOTS="$out" timeout 900 "${PYTHON:-.venv/bin/python}" -m pytest \
     tests/web/test_portal_in_browser.py -q -p no:cacheprovider
 if command -v pngquant >/dev/null; then
