@@ -7,7 +7,8 @@ processor (cld.web.accounts.manage), and one submission made from a synthetic fi
 its rows given a defect (`--defects 0.5`: ~100k issues from 42,000 people, ~200k rows). Each
 page is requested with Django's test client, 2 warm-up requests then the median of
 `--repeat` (20): the sign-in page (the baseline: a form, no data), the tracker, the result
-page (first page, a page deep in the issues, one field's issues). Target: < 300 ms each.
+page (first page, a page deep in the issues, one field's issues), the LA's versions page.
+Target: < 300 ms each.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def main() -> None:
          f"/submissions/{sub.pk}/?page={last // 2}"),
         (f"result, one field ({column})", la, f"/submissions/{sub.pk}/?field={column}"),
         ("result, as the processor", proc, f"/submissions/{sub.pk}/"),
+        ("versions (LA)", la, "/versions/?year=2020/21"),
     ]
     base = 0.0
     print(f"{'page':45} {'median':>9} {'x baseline':>11}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,32 @@ def submission(store: Store, submission_id: int) -> SubmissionInfo:
     if sub is None:
         raise StoreError(f"no submission {submission_id} in the store")
     return SubmissionInfo.of(sub)
+
+
+#: (store folder, database alias, accepted submission ids) -> history()'s summary rows
+_LOCK = threading.Lock()
+_CHANGES: dict[tuple[str, str, tuple[int, ...]], list[dict[str, Any]]] = {}
+
+
+def version_changes(store: Store, la: str, year: str) -> list[dict[str, Any]]:
+    """history()'s summary per accepted version of `la`'s `year` (new, changed, closed,
+    dropped events ...), as rows; [] before any accepted version. Stored versions never
+    change, so it is kept in memory per set of accepted versions: computed again only when
+    that set changes, not on every view."""
+    from cld.store.dataset import history
+    from cld.store.models import Submission
+
+    ids = tuple(Submission.objects.using(store.alias).filter(
+        la_id=la, year__label=parse_year(year).label, status=Submission.ACCEPTED)
+        .order_by("version").values_list("pk", flat=True))
+    if not ids:
+        return []
+    key = (str(store.root), store.alias, ids)
+    rows = _CHANGES.get(key)
+    if rows is None:
+        rows = history(store, la, year)[1].to_pyarrow().to_pylist()
+        with _LOCK:  # the portal's threads share it
+            _CHANGES[key] = rows
+            while len(_CHANGES) > 64:  # the oldest go first
+                _CHANGES.pop(next(iter(_CHANGES)))
+    return rows

@@ -226,18 +226,14 @@ def submission_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 def versions(request: HttpRequest) -> HttpResponse:
-    from cld.store.queries import list_submissions
+    from cld.store.queries import list_submissions, version_changes
 
     year = _year(request)
     la = own_la(request.user)
     assert la is not None  # the access rule admits LA users only
     store = boot.store()
     subs = list_submissions(store, year, la)
-    changes: list[dict[str, Any]] = []
-    if any(s.status == "accepted" for s in subs):
-        from cld.store import history
-
-        changes = history(store, la, year)[1].to_pyarrow().to_pylist()
+    changes = version_changes(store, la, year)
     return render(request, "portal/versions.html", {"year": year, "years": years(),
                                                     "subs": subs[::-1], "la": la,
                                                     "changes": changes})
