@@ -2,7 +2,10 @@
 sign in, upload a synthetic file with defects, wait for the check, read it, download the XLSX
 report, submit, see the tracker as the region's processor, open the LA's page and lock the
 year. Every page passes axe-core (no serious or critical violation) and the browser reports
-no CSP violation."""
+no CSP violation.
+
+With CLD_SCREENSHOTS=<folder> (scripts/screenshots.sh) each step is also saved there as a
+full-page PNG, 1000 px wide, for the user guides (docs/guides/)."""
 
 from __future__ import annotations
 
@@ -32,6 +35,16 @@ pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium not installe
               # need not run on PostgreSQL too
               pytest.mark.parametrize("portal", ["sqlite"], indirect=True)]
 CLD = [sys.executable, "-m", "cld"]
+SHOTS = os.environ.get("CLD_SCREENSHOTS")
+#: browser contexts: 1000 px wide when the steps are photographed
+CONTEXT: dict[str, Any] = {"viewport": {"width": 1000, "height": 700}} if SHOTS else {}
+
+
+def shot(c: Checked, name: str) -> None:
+    """Save the page as `name`.png in CLD_SCREENSHOTS (when set)."""
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        c.page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def cld(*args: str, stdin: str = "") -> str:
@@ -116,24 +129,38 @@ class Checked:
         self.accessible()
 
 
-def sign_in(c: Checked, url: str, email: str) -> None:
+def sign_in(c: Checked, url: str, email: str, who: str = "") -> None:
     c.goto(url + "/login/")
     c.page.fill("#id_username", email)
     c.page.fill("#id_password", PASSWORD)
+    if who == "la":
+        shot(c, "sign-in")
     c.page.click("button:has-text('Sign in')")
     c.page.wait_for_url(url + "/")
     c.accessible()
+    if who:
+        shot(c, f"{who}-home")
 
 
 def upload(c: Checked, url: str, file: Path, mode: str) -> None:
+    from playwright.sync_api import TimeoutError as NotShown
+
     c.goto(url + "/upload/")
     c.page.select_option("#year", "2020/21")
     c.page.check(f"input[name=mode][value={mode}]")
     c.page.set_input_files("input[type=file][name=file]", str(file))
+    shot(c, f"upload-{mode}")
     c.page.click("button:has-text('Upload')")
+    if SHOTS and mode == "validate":  # the status page, unless the check is done first
+        try:
+            c.page.wait_for_url(f"{url}/uploads/*/", timeout=10_000)
+            shot(c, "upload-status")
+        except NotShown:
+            pass
     where = "checks" if mode == "validate" else "submissions"
     c.page.wait_for_url(f"{url}/{where}/*/", timeout=90_000)
     c.accessible()
+    shot(c, "check-result" if mode == "validate" else "submission-result")
 
 
 def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> None:
@@ -143,9 +170,9 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     file = synthetic(tmp_path / "q4-with-defects.csv")
     errors = validate(file, la_code=LA_A).summary.errors
     assert errors and errors > 0
-    ctx = browser.new_context(accept_downloads=True)
+    ctx = browser.new_context(accept_downloads=True, **CONTEXT)
     c = Checked(ctx.new_page())
-    sign_in(c, server, "la@example.test")
+    sign_in(c, server, "la@example.test", "la")
 
     upload(c, server, file, "validate")  # check only
     assert c.page.inner_text("#errors") == f"{errors:,}"
@@ -156,24 +183,36 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     saved = tmp_path / dl.value.suggested_filename
     dl.value.save_as(saved)
     assert saved.suffix == ".xlsx" and "xl/workbook.xml" in zipfile.ZipFile(saved).namelist()
+    if SHOTS:  # one field's problems
+        c.page.click("#fields a >> nth=0")
+        c.page.wait_for_url("**/?field=*")
+        shot(c, "check-one-field")
 
     upload(c, server, file, "submit")  # the next version (the first)
     assert "version 1 (accepted)" in c.page.inner_text("h1")
+    submission = c.page.url
     assert c.page.inner_text("#errors") == f"{errors:,}"
     c.goto(server + "/versions/?year=2020/21")
+    shot(c, "versions")
     assert c.page.locator("#versions tbody tr").count() == 1
     assert "q4-with-defects.csv" in c.page.inner_text("#versions")  # stored under its name
     c.page.click("button:has-text('Sign out')")
     c.page.wait_for_url(server + "/login/")
 
-    sign_in(c, server, "dscro@example.test")
+    sign_in(c, server, "dscro@example.test", "processor")
     c.goto(server + "/tracker/?year=2020/21")
+    shot(c, "tracker")
     row = c.page.locator("#tracker tr", has_text="503 Lincolnshire").inner_text()
     assert "v1 accepted" in row
     assert c.page.locator("#tracker tbody tr").count() > 1  # the rest of the region, too
+    if SHOTS:
+        c.goto(submission)
+        shot(c, "processor-submission")
+        c.goto(server + "/tracker/?year=2020/21")
     c.page.click("#tracker a:has-text('503 Lincolnshire')")  # the LA's page, then lock
     c.page.wait_for_url(f"{server}/las/{LA_A}/?year=2020/21")
     c.accessible()
+    shot(c, "processor-la-page")
     assert c.page.locator("#versions tbody tr").count() == 1
     c.goto(server + "/years/lock/?year=2020/21")
     c.page.fill("#reason", "year end for annual reporting")
@@ -182,6 +221,7 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     c.page.wait_for_selector("#banner", timeout=90_000)
     c.accessible()
     assert "2020/21 is locked" in c.page.inner_text("#banner")
+    shot(c, "processor-lock")
     assert "Locked" in c.page.inner_text("#lock-state")
     assert c.csp == []
     ctx.close()
@@ -190,7 +230,7 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
 def test_recipient_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> None:
     """The processor traces LA A's submission (made by the LA journey), makes ADASS's
     extract and the benchmark; ADASS's user downloads the extract's CSV."""
-    ctx = browser.new_context(accept_downloads=True)
+    ctx = browser.new_context(accept_downloads=True, **CONTEXT)
     c = Checked(ctx.new_page())
     sign_in(c, server, "dscro@example.test")
     c.page.click(f"a[href='/las/{LA_A}/tracing/']")
@@ -200,6 +240,7 @@ def test_recipient_journey_in_chromium(server: str, browser: Any, tmp_path: Path
     c.page.wait_for_selector("#counts", timeout=90_000)  # the page refreshes until done
     c.accessible()
     assert c.page.locator("#counts tbody tr").count() == 7  # six outcomes and the total
+    shot(c, "processor-tracing")
     c.goto(server + "/extracts/new/")
     c.page.check("#org")
     c.page.select_option("#year", "2020/21")
@@ -208,11 +249,13 @@ def test_recipient_journey_in_chromium(server: str, browser: Any, tmp_path: Path
     c.accessible()
     extract = c.page.url
     assert c.page.locator("#files").count() == 0  # the processor downloads nothing
+    shot(c, "processor-extract")
     c.goto(server + "/benchmark/")
     c.page.select_option("#year", "2020/21")
     c.page.click("button:has-text('Make the benchmark')")
     c.page.wait_for_selector("#files", timeout=120_000)
     c.accessible()
+    shot(c, "benchmark")
     c.page.click("button:has-text('Sign out')")
     c.page.wait_for_url(server + "/login/")
 
@@ -222,6 +265,7 @@ def test_recipient_journey_in_chromium(server: str, browser: Any, tmp_path: Path
     c.page.click("#extracts a")
     c.page.wait_for_url(extract)
     c.accessible()
+    shot(c, "recipient-extract")
     with c.page.expect_download() as dl:
         c.page.click("a:has-text('extract.csv')")
     saved = tmp_path / dl.value.suggested_filename
@@ -252,7 +296,7 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
         pages.append(reverse(name, kwargs={k: sample[k] for k in keys}))
     assert len(pages) >= 8
     for email in ("la@example.test", "dscro@example.test", "admin@example.test"):
-        ctx = browser.new_context()
+        ctx = browser.new_context(**CONTEXT)
         c = Checked(ctx.new_page())
         sign_in(c, server, email)
         for path in pages:
@@ -269,7 +313,10 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
                 assert "Select a CSV or XLSX file" in summary
                 assert c.page.evaluate("window.stayed") == "the same page"  # not reloaded
                 c.accessible()
+            shot(c, "upload-error")
         elif email == "admin@example.test":  # the administration forms' error states
+            c.goto(server + "/admin/users/")
+            shot(c, "admin-users")
             for path in ("/admin/users/add/", "/admin/orgs/add/"):
                 c.goto(server + path)
                 c.page.click("button:has-text('Add the')")
@@ -286,6 +333,7 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
             c.accessible()
             c.goto(server + "/quality/?year=2020/21")  # with data: the table and the chart
             assert c.page.locator("#chart svg title").count() == 1
+            shot(c, "processor-quality")
         assert c.csp == []
         ctx.close()
 

@@ -7,6 +7,7 @@ a Content-Security-Policy that forbids scripts and any external fetch, as a seco
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,7 @@ class RuleSample:
         return self.rule.count > len(self.rows)
 
 
+@functools.cache  # one environment: its template is compiled once per process, not per report
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("cld.reports", "templates"),

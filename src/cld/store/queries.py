@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cld.errors import StoreDamaged, StoreError
@@ -31,10 +33,12 @@ class StoredResult:
     name: str  # e.g. 503-2020-21-v2, for file names
     result: ValidationResult | None  # None: the file could not be read at all
     reason: str  # why it could not be read ("" when it could)
+    folder: Path  # where it is kept (its issues.parquet)
 
 
-def stored_result(store: Store, submission_id: int) -> StoredResult:
-    """The validation result kept with a stored submission."""
+def stored_result(store: Store, submission_id: int, *, issues: bool = True) -> StoredResult:
+    """The validation result kept with a stored submission (`issues=False`: without its
+    issues, see load_result)."""
     from cld.store.models import Submission
 
     sub = Submission.objects.using(store.alias).filter(pk=submission_id).first()
@@ -42,12 +46,13 @@ def stored_result(store: Store, submission_id: int) -> StoredResult:
         raise StoreError(f"no submission {submission_id} in the store")
     folder = store.path(sub.folder)
     try:
-        result = load_result(folder)
+        result = load_result(folder, issues=issues)
     except (OSError, ValueError) as exc:
         raise StoreDamaged(f"the stored result of submission {submission_id} cannot be read "
                            f"({exc})") from None
     name = f"{sub.la_id}-{sub.year.label.replace('/', '-')}-v{sub.version}"
-    return StoredResult(name, result, "" if result is not None else rejection_reason(folder))
+    return StoredResult(name, result, "" if result is not None else rejection_reason(folder),
+                        folder)
 
 
 def _event(e: Any) -> dict[str, Any]:
@@ -117,3 +122,30 @@ def year_lock(store: Store, year: str) -> YearLock:
         return YearLock(label, True, bool(y.locked))
     return YearLock(label, True, bool(y.locked), snap.number, snap.locked_at, snap.locked_by,
                     snap.reopened_at, snap.reopened_by, snap.reopen_reason)
+#: (store folder, database alias, accepted submission ids) -> history()'s summary rows
+_LOCK = threading.Lock()
+_CHANGES: dict[tuple[str, str, tuple[int, ...]], list[dict[str, Any]]] = {}
+
+
+def version_changes(store: Store, la: str, year: str) -> list[dict[str, Any]]:
+    """history()'s summary per accepted version of `la`'s `year` (new, changed, closed,
+    dropped events ...), as rows; [] before any accepted version. Stored versions never
+    change, so it is kept in memory per set of accepted versions: computed again only when
+    that set changes, not on every view."""
+    from cld.store.dataset import history
+    from cld.store.models import Submission
+
+    ids = tuple(Submission.objects.using(store.alias).filter(
+        la_id=la, year__label=parse_year(year).label, status=Submission.ACCEPTED)
+        .order_by("version").values_list("pk", flat=True))
+    if not ids:
+        return []
+    key = (str(store.root), store.alias, ids)
+    rows = _CHANGES.get(key)
+    if rows is None:
+        rows = history(store, la, year)[1].to_pyarrow().to_pylist()
+        with _LOCK:  # the portal's threads share it
+            _CHANGES[key] = rows
+            while len(_CHANGES) > 64:  # the oldest go first
+                _CHANGES.pop(next(iter(_CHANGES)))
+    return rows

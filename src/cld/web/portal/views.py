@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import pyarrow.compute as pc
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -118,24 +117,25 @@ def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/status.html", {"up": up})
 
 
-def _page(request: HttpRequest, result: Any) -> tuple[Any, list[dict[str, Any]], str]:
-    """One page of the issues table (in row order), of one field's issues when asked."""
-    issues = result.issues
+def _page(request: HttpRequest, issues: Any) -> tuple[Any, list[dict[str, Any]], str]:
+    """One page of the issues (in row order), of one field's issues when asked. `issues`: a
+    table, or the stored issues.parquet (only the page's row groups are read)."""
+    from cld.store.results import issues_page
+
     field = request.GET.get("field", "")
-    if field:
-        issues = issues.filter(pc.equal(issues["column"], field))
-    pages = Paginator(range(issues.num_rows), PAGE)
-    page = pages.get_page(request.GET.get("page"))
-    rows = (issues.slice(page.start_index() - 1, PAGE).to_pylist() if issues.num_rows
-            else [])
+    total, _ = issues_page(issues, 0, 0, field)
+    page = Paginator(range(total), PAGE).get_page(request.GET.get("page"))
+    rows = issues_page(issues, page.start_index() - 1, PAGE, field)[1].to_pylist()
     return page, rows, field
 
 
-def _result_page(request: HttpRequest, result: Any, reason: str, ctx: dict[str, Any]
-                 ) -> HttpResponse:
+def _result_page(request: HttpRequest, result: Any, reason: str, ctx: dict[str, Any],
+                 issues: Path | None = None) -> HttpResponse:
+    """The result page; `issues`: where the issues are kept, when `result` was loaded
+    without them (issues=False)."""
     if result is None:
         return render(request, "portal/result.html", {**ctx, "result": None, "reason": reason})
-    page, rows, field = _page(request, result)
+    page, rows, field = _page(request, result.issues if issues is None else issues)
     fields = [f for f in result.field_stats
               if f.invalid or (f.requirement == "mandatory" and f.filled < f.rows)]
     return render(request, "portal/result.html", {
@@ -150,9 +150,9 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 
     up = get_object_or_404(Upload, pk=pk, mode=Upload.VALIDATE, state=Upload.DONE)
     folder = boot.store().path(up.folder)
-    return _result_page(request, load_result(folder), rejection_reason(folder), {
+    return _result_page(request, load_result(folder, issues=False), rejection_reason(folder), {
         "title": f"Check of {up.filename}", "up": up, "report_url": "check_report",
-        "key": up.pk})
+        "key": up.pk}, folder / "issues.parquet")
 
 
 def submission(request: HttpRequest, pk: int) -> HttpResponse:
@@ -161,10 +161,10 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
 
     store = boot.store()
     sub = info(store, pk)
-    sr = stored_result(store, pk)
+    sr = stored_result(store, pk, issues=False)
     return _result_page(request, sr.result, sr.reason, {
         "title": f"{sub.la_code} {sub.year} version {sub.version} ({sub.status})",
-        "sub": sub, "report_url": "submission_report", "key": pk})
+        "sub": sub, "report_url": "submission_report", "key": pk}, sr.folder / "issues.parquet")
 
 
 def _download(request: HttpRequest, result: Any, fmt: str, stem: str, la: str, year: str,
@@ -216,16 +216,12 @@ def la_versions(request: HttpRequest, la: str, year: str) -> HttpResponse:
     whether the year is locked: the LA's own page (versions) and the processors'
     (processing.la_page)."""
     from cld.spec.register import all_las
-    from cld.store.queries import list_submissions, year_lock
+    from cld.store.queries import list_submissions, version_changes, year_lock
 
     store = boot.store()
     subs = list_submissions(store, year, la)
     known = all_las().get(la)
-    changes: list[dict[str, Any]] = []
-    if any(s.status == "accepted" for s in subs):
-        from cld.store import history
-
-        changes = history(store, la, year)[1].to_pyarrow().to_pylist()
+    changes = version_changes(store, la, year)
     return render(request, "portal/versions.html", {"year": year, "years": years(),
                                                     "subs": subs[::-1], "la": la,
                                                     "la_name": known.name if known else "",
