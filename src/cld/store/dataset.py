@@ -130,6 +130,31 @@ def _check_rows(rows: int, subs: Sequence[Any]) -> None:
                            f"{expected:,}: nothing was written")
 
 
+def write_csv(t: ir.Table, path: Path) -> int:
+    """`t` as CSV, batch by batch, every text cell neutralised against spreadsheet formulas
+    (a value starting with = + - @ gets a leading '); the rows written."""
+    import pyarrow.csv as pcsv
+
+    from cld.formulas import neutralise_table
+
+    reader = t.to_pyarrow_batches()
+    rows = 0
+    writer = None
+    try:
+        for batch in reader:
+            safe = neutralise_table(pa.Table.from_batches([batch]))
+            if writer is None:
+                writer = pcsv.CSVWriter(path, safe.schema)
+            writer.write_table(safe)
+            rows += batch.num_rows
+        if writer is None:  # no rows: the header alone
+            pcsv.write_csv(reader.schema.empty_table(), path)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
 @dataclass
 class Export:
     path: Path
@@ -180,10 +205,10 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
-            t.to_csv(tmp)
+            rows = write_csv(t, tmp)
         else:
             t.to_parquet(tmp, compression="zstd")
-        rows = _count(con.read_parquet(str(tmp)) if fmt == "parquet" else t)
+            rows = _count(con.read_parquet(str(tmp)))
         if snap is None:
             _check_rows(rows, subs)
         sha = sha256_file(tmp)
