@@ -182,3 +182,18 @@ def test_export_dataset_csv_is_neutralised(store: Store, series: dict, tmp_path:
     export_dataset(store, YEAR, out, la="503", fmt="csv")
     ids = [r["person_id"] for r in csv.DictReader(out.open(encoding="utf-8", newline=""))]
     assert "'" + odd in ids and odd not in ids
+
+
+def test_data_version_changes_with_what_counts(store: Store, series: dict) -> None:
+    from cld.store.dataset import data_version
+
+    submit(store, series["503"][0], "503", YEAR)
+    first = data_version(store, YEAR)
+    assert first.startswith("as-of-") and data_version(store, YEAR) == first
+    submit(store, series["503"][1], "503", YEAR)  # a new version counts
+    second = data_version(store, YEAR)
+    assert second != first
+    snap = lock_year(store, YEAR)
+    assert data_version(store, YEAR) == f"snapshot-1-{snap.sha256[:12]}"
+    reopen_year(store, YEAR, "a correction")
+    assert data_version(store, YEAR) == second

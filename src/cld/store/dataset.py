@@ -57,6 +57,22 @@ def counting(store: Store, year: str, as_of: date | datetime | None = None,
     return list(latest.values())
 
 
+def data_version(store: Store, year: str) -> str:
+    """A short name for the year's data as it counts now: its locked snapshot, or a digest of
+    the counting submissions (a new accepted version, a lock or a reopening changes it)."""
+    import hashlib
+
+    from cld.store.models import YearSnapshot
+
+    y = store.year(year)
+    if y.locked:
+        snap = YearSnapshot.objects.using(store.alias).filter(year=y).order_by("-number").first()
+        if snap is not None:
+            return f"snapshot-{snap.number}-{snap.sha256[:12]}"
+    subs = sorted([s.la_id, s.pk, s.version] for s in counting(store, y.label))
+    return "as-of-" + hashlib.sha256(json.dumps(subs).encode()).hexdigest()[:16]
+
+
 def events_table(con: BaseBackend, store: Store, subs: Sequence[Any]) -> ir.Table:
     """The events of `subs` (one scan of their files): la_code (from the submission, not the
     file), submission_id, submission_version, event_key, key_source, source_row, then the
