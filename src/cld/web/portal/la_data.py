@@ -26,8 +26,8 @@ from cld.web import boot
 from cld.web.accounts.rules import own_la
 from cld.web.portal.views import _year, years
 
-FEEDBACK_FORMATS = {"csv": "CSV", "xlsx": "Excel workbook"}
-DATASET_FORMATS = {"parquet": "Parquet", "csv": "CSV"}
+FEEDBACK_FORMATS = {"csv": "CSV", "xlsx": "Excel workbook (XLSX)"}
+DATASET_FORMATS = {"parquet": "Parquet (for analysis tools)", "csv": "CSV"}
 STATE = "state.json"
 
 
