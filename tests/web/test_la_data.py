@@ -11,7 +11,6 @@ import re
 import zipfile
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -20,8 +19,9 @@ import pytest
 
 from tests.web.conftest import LA_A
 
-YEAR = "2020/21"
+YEAR = "2021/22"  # a year of these tests' own: the session's 2020/21 is traced and shared
 A_PAGE = f"/las/{LA_A}/data/?year={YEAR}"
+ODD = '=HYPERLINK("http://x.test","click")'  # a person id a spreadsheet would run
 
 
 def signed_in(portal: Any, who: str) -> Any:
@@ -59,7 +59,29 @@ def body(r: Any) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def traced(portal: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def own_year(portal: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """LA A's synthetic 2021/22, its first person id made formula-like, submitted."""
+    import polars as pl
+
+    from cld.store import submit
+    from cld.synth import generate, write_submission
+
+    src = tmp_path_factory.mktemp("own-year") / "503-2021-22.csv"
+    write_submission(generate(LA_A, date(2021, 4, 1), date(2022, 3, 31), people=60, seed=3),
+                     src)
+    f = pl.read_csv(src, infer_schema_length=0)
+    f = f.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(ODD))
+                       .otherwise(pl.col("Person Unique Identifier"))
+                       .alias("Person Unique Identifier"))
+    f.write_csv(src)
+    out = submit(portal.store, src, LA_A, YEAR, by="sub_a@example.test")
+    assert out.kind == "accepted"
+    return out.submission
+
+
+@pytest.fixture(scope="module")
+def traced(portal: Any, own_year: Any,
+           tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """LA A's submission traced against a register that knows three of its people (the
     tracing tests' honest cross-check stand-in); person ids by the action expected."""
     from cld.privacy.traceflow import trace_submission
@@ -83,7 +105,7 @@ def traced(portal: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, l
             "not traced": sorted(r["person_id"] for r in req if not r["nhs_number"])}
 
 
-def test_before_tracing_the_page_says_so(portal: Any) -> None:
+def test_before_tracing_the_page_says_so(portal: Any, own_year: Any) -> None:
     c = signed_in(portal, "ana_a")
     page = c.get(A_PAGE).content.decode()
     assert "has not been traced yet" in page and "feedback-files" not in page
@@ -110,16 +132,15 @@ def test_the_feedback_counts_and_files(portal: Any, traced: dict[str, list[str]]
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
     rows = list(csv.DictReader(io.StringIO(body(r).decode("utf-8"))))
     assert len(rows) == len(req)
-    assert sorted(x["Person ID"] for x in rows if x["Action"] == "confirmed") == \
-        traced["confirmed"]
+    csv_ids = sorted("'" + p if p == ODD else p for p in traced["confirmed"])  # neutralised
+    assert sorted(x["Person ID"] for x in rows if x["Action"] == "confirmed") == csv_ids
     x = c.get(f"/las/{LA_A}/feedback.xlsx?year={YEAR}")
     assert "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(body(x))).namelist()
     seen = downloads(portal, "sub_a@example.test")[-2:]
     assert [(d["format"], d["what"], d["la"], d["year"], d["via"]) for d in seen] == [
         ("csv", "trace feedback", LA_A, YEAR, "portal"),
         ("xlsx", "trace feedback", LA_A, YEAR, "portal")]
-    v = counting_a(portal).version
-    assert seen[0]["file"] == f"trace-feedback-503-2020-21-v{v}-t1.csv"
+    assert seen[0]["file"] == "trace-feedback-503-2021-22-v1-t1.csv"
     assert c.get(f"/las/{LA_A}/feedback.pdf?year={YEAR}").status_code == 404
 
 
@@ -134,33 +155,16 @@ def test_the_dataset_has_the_traced_numbers(portal: Any, traced: dict[str, list[
     assert sorted({e["person_id"] for e in t if e["traced_nhs_number"]}) == traced["confirmed"]
     d = downloads(portal, "proc_a@example.test")[-1]
     assert (d["format"], d["what"], d["file"]) == ("parquet", "consolidated dataset",
-                                                   "cld-dataset-503-2020-21.parquet")
+                                                   "cld-dataset-503-2021-22.parquet")
 
 
-def test_the_dataset_csv_is_neutralised(portal: Any, tmp_path: Path) -> None:
-    """A value starting with = in the LA's file is sent with a leading apostrophe (a year of
-    its own, so the other tests' year is left as it is)."""
-    import polars as pl
-
-    from cld.store import submit
-    from cld.synth import generate, write_submission
-
-    src = tmp_path / "2021.csv"
-    write_submission(generate(LA_A, date(2021, 4, 1), date(2022, 3, 31), people=20, seed=3),
-                     src)
-    odd = '=HYPERLINK("http://x.test","click")'
-    f = pl.read_csv(src, infer_schema_length=0)
-    f = f.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(odd))
-                       .otherwise(pl.col("Person Unique Identifier"))
-                       .alias("Person Unique Identifier"))
-    f.write_csv(src)
-    assert submit(portal.store, src, LA_A, "2021/22", by="sub_a@example.test").kind == \
-        "accepted"
-    r = signed_in(portal, "ana_a").get(f"/las/{LA_A}/dataset.csv?year=2021/22")
+def test_the_dataset_csv_is_neutralised(portal: Any, own_year: Any) -> None:
+    """A value starting with = in the LA's file is sent with a leading apostrophe."""
+    r = signed_in(portal, "ana_a").get(f"/las/{LA_A}/dataset.csv?year={YEAR}")
     ids = [x["person_id"] for x in csv.DictReader(io.StringIO(body(r).decode("utf-8")))]
-    assert "'" + odd in ids and odd not in ids
+    assert "'" + ODD in ids and ODD not in ids
     d = downloads(portal, "ana_a@example.test")[-1]
-    assert (d["format"], d["year"], d["file"]) == ("csv", "2021/22", "cld-dataset-503-2021-22.csv")
+    assert (d["format"], d["year"], d["file"]) == ("csv", YEAR, "cld-dataset-503-2021-22.csv")
 
 
 def test_another_las_user_gets_none_of_it(portal: Any, traced: dict[str, list[str]]) -> None:
@@ -206,7 +210,7 @@ class Cells(HTMLParser):
             self.cell.append(data)
 
 
-def test_the_figures_are_the_las_own_beside_the_benchmark(portal: Any) -> None:
+def test_the_figures_are_the_las_own_beside_the_benchmark(portal: Any, own_year: Any) -> None:
     from cld.derive.load import DEFAULT, load_profile
     from cld.derive.registry import OUTPUTS
     from cld.derive.run import derive_year, measures
@@ -255,7 +259,7 @@ def test_the_figures_are_the_las_own_beside_the_benchmark(portal: Any) -> None:
     report = benchmark(derive_year(portal.store, YEAR, load_profile(DEFAULT), population=pop),
                        load_rule())
     pub = {(r["series"], r["level"]): r for r in report.rows.to_dicts()}
-    mine = json.loads((portal.store.root / "portal" / "figures" / "2020-21" / version
+    mine = json.loads((portal.store.root / "portal" / "figures" / "2021-22" / version
                        / f"{LA_A}.json").read_text())
     for f in mine["figures"]:
         assert f["region"] == pub[(f["series"], "region")]["value"]
@@ -267,7 +271,7 @@ def test_the_figures_are_the_las_own_beside_the_benchmark(portal: Any) -> None:
     assert any(int(f["value"]) % 5 for f in totals)  # exact here, rounded as the region
     # LA B has no data counted: its user sees none of LA A's figures
     other = signed_in(portal, "sub_b").get(f"/figures/?year={YEAR}").content.decode()
-    assert "No accepted data of 716 counted for 2020/21" in other
+    assert f"No accepted data of 716 counted for {YEAR}" in other
     assert 'id="figures"' not in other
 
 
