@@ -190,3 +190,35 @@ def test_published_rows_read_back_for_a_page(tmp_path: Path) -> None:
     assert published(tmp_path)[1] == published(tmp_path, "no such series")[1] == got
     assert published(tmp_path, "A")[1] == [{"series": "A", "area_code": "503", "value": "7",
                                             "rank": "1"}]
+
+
+def test_one_las_view_shows_its_own_figures_and_no_small_number_of_others(run: Run) -> None:
+    """An LA sees its own unrounded figures; the region and England as published, except
+    where the area less the LA (the others' part) would be a count the rule hides."""
+    from cld.derive.run import DeriveError
+    from cld.privacy.benchmark import OTHERS_SMALL, la_figures
+
+    report = benchmark(run, load_rule())
+    mine = {f.series: f for f in la_figures(run, report, "318")}
+    derived = tidy(run, "TOY001_a").filter(~pl.col("setting").str.starts_with("excluded"))
+    total = dict(derived.group_by("area_code").agg(pl.col("value").sum()).iter_rows())
+    pub = rows(report.rows, "TOY001_a")
+    big = mine["TOY001_a"]
+    assert big.value == total["318"] and big.kind == "total"  # its own, not rounded
+    assert (big.region, big.england) == (pub["0CV"]["value"], pub["E92000001"]["value"])
+    assert (big.rank, big.quartile, big.ranked) == (pub["318"]["rank"],
+                                                    pub["318"]["quartile"], 3)
+    # TOY004: 3 people in each LA; region 0CV = 318 + 304 = 6, England = 9 (exempt)
+    small = mine["TOY004"]
+    assert small.value == 3 and small.rank is None  # its own count, hidden from the others
+    assert small.region is None and small.region_status == OTHERS_SMALL  # 6 - 3 = 304's 3
+    assert small.england is None and small.england_status == OTHERS_SMALL  # 9 - 3 = 6
+    alone = {f.series: f for f in la_figures(run, report, "503")}["TOY004"]
+    assert alone.region == "*" and alone.region_status.startswith("hidden")  # 0CL is 503
+    assert alone.england is None  # 9 - 3 = 6: the two others' sum, small
+    m = measures(run, "TOY002").filter((pl.col("level") == "la") & (pl.col("la_code") == "318"))
+    for rec in m.to_dicts():
+        f = mine[f"TOY002 / {rec['gender']}"]
+        assert (f.numerator, f.value) == (rec["numerator"], rec["outcome"])
+    with pytest.raises(DeriveError, match="no accepted data of 716"):
+        la_figures(run, report, "716")

@@ -109,3 +109,17 @@ def test_text_from_the_la_never_becomes_a_formula(tmp_path: Path) -> None:
     _write_csv(t, tmp_path / "f.csv")
     rows = list(csv.DictReader((tmp_path / "f.csv").open(encoding="utf-8")))
     assert [r["Person ID"] for r in rows] == ["'=1+1", "P2"]
+
+
+def test_trace_summary_counts_by_action(kit: Kit) -> None:
+    from cld.privacy.feedback import trace_summary
+
+    before = trace_summary(kit.store, "503", YEAR)
+    assert before.trace is None and before.counts == {} and before.submission.la_id == "503"
+    _trace(kit, "503")
+    after = trace_summary(kit.store, "503", YEAR)
+    req = requests_for(connect(), kit.store, "503", YEAR).to_pyarrow().to_pylist()
+    assert after.trace.number == 1 and after.counts["confirmed"] == len(kit.confirmed)
+    assert sum(after.counts.values()) == len(req)
+    with pytest.raises(TraceError, match="no accepted submission"):
+        trace_summary(kit.store, "213", YEAR)

@@ -138,3 +138,62 @@ def test_store_opened_by_a_relative_path(tmp_path: Path, database: str | None, s
     assert a.rows > 0 and ex.rows == a.rows
     assert _count(tmp_path / "out.parquet") == a.rows
     assert lock_year(st, YEAR).rows == a.rows
+
+
+def test_the_csv_never_starts_a_formula(tmp_path: Path) -> None:
+    """A value the LA typed that a spreadsheet would run (=HYPERLINK(...), +, -, @) is written
+    with a leading apostrophe; numbers, dates and other text as they are."""
+    import csv
+    from datetime import date
+
+    import ibis
+
+    from cld.store.dataset import write_csv
+
+    t = ibis.memtable({"person_id": ['=HYPERLINK("http://x.test","y")', "P2", "@SUM(A1)"],
+                       "cost": [-12.5, 3.0, None],
+                       "event_start": [date(2020, 4, 1), date(2020, 5, 2), None]})
+    out = tmp_path / "d.csv"
+    assert write_csv(t, out) == 3
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert [r["person_id"] for r in rows] == ['\'=HYPERLINK("http://x.test","y")', "P2",
+                                              "'@SUM(A1)"]
+    assert [r["cost"] for r in rows] == ["-12.5", "3", ""]  # a number is not text
+    assert [r["event_start"] for r in rows] == ["2020-04-01", "2020-05-02", ""]
+    write_csv(t.filter(t.person_id == "none"), tmp_path / "empty.csv")
+    assert (tmp_path / "empty.csv").read_text().splitlines() == [
+        '"person_id","cost","event_start"']
+
+
+def test_export_dataset_csv_is_neutralised(store: Store, series: dict, tmp_path: Path) -> None:
+    import csv
+
+    import polars as pl
+
+    src = pl.read_csv(series["503"][0], infer_schema_length=0)
+    odd = '=HYPERLINK("http://x.test","click")'
+    src = src.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(odd))
+                           .otherwise(pl.col("Person Unique Identifier"))
+                           .alias("Person Unique Identifier"))
+    f = tmp_path / "odd.csv"
+    src.write_csv(f)
+    assert submit(store, f, "503", YEAR).kind == "accepted"
+    out = tmp_path / "cld.csv"
+    export_dataset(store, YEAR, out, la="503", fmt="csv")
+    ids = [r["person_id"] for r in csv.DictReader(out.open(encoding="utf-8", newline=""))]
+    assert "'" + odd in ids and odd not in ids
+
+
+def test_data_version_changes_with_what_counts(store: Store, series: dict) -> None:
+    from cld.store.dataset import data_version
+
+    submit(store, series["503"][0], "503", YEAR)
+    first = data_version(store, YEAR)
+    assert first.startswith("as-of-") and data_version(store, YEAR) == first
+    submit(store, series["503"][1], "503", YEAR)  # a new version counts
+    second = data_version(store, YEAR)
+    assert second != first
+    snap = lock_year(store, YEAR)
+    assert data_version(store, YEAR) == f"snapshot-1-{snap.sha256[:12]}"
+    reopen_year(store, YEAR, "a correction")
+    assert data_version(store, YEAR) == second

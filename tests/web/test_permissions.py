@@ -7,6 +7,7 @@ A route with no rule (cld.web.portal.access.ROUTES) or no row in ALLOWED below f
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -58,7 +59,14 @@ ALLOWED: dict[str, frozenset[str]] = {
     "admin_user_unlock": frozenset({"admin"}),
     "admin_orgs": frozenset({"admin"}),
     "admin_org_add": frozenset({"admin"}),
+    "la_data": A_USERS | {"proc_a"},  # identifiable: not national analysts
+    "la_feedback_file": A_USERS | {"proc_a"},
+    "la_dataset_file": A_USERS | {"proc_a"},
+    "figures": LA_USERS,  # each LA user's own LA
 }
+#: a route's query string where its page needs one (the year LA A submitted)
+QUERY = {"la_data": "?year=2020/21", "la_feedback_file": "?year=2020/21",
+         "la_dataset_file": "?year=2020/21"}
 
 
 def url_names() -> dict[str, Any]:
@@ -93,7 +101,7 @@ def sample_url(name: str, pattern: Any, portal: Any) -> str:
         elif key == "pk":
             kwargs[key] = portal.submission if "submission" in name else portal.upload
         elif key == "fmt":
-            kwargs[key] = "xlsx"
+            kwargs[key] = "csv" if name == "la_dataset_file" else "xlsx"
         elif key == "la":
             kwargs[key] = "503"
         elif key == "name":
@@ -102,7 +110,8 @@ def sample_url(name: str, pattern: Any, portal: Any) -> str:
             kwargs[key] = portal.users["sub_b"].pk
         else:
             raise AssertionError(f"route {name}: no sample value for <{key}>")
-    return reverse(("api:" if ROUTES[name].api else "") + name, kwargs=kwargs)
+    url = reverse(("api:" if ROUTES[name].api else "") + name, kwargs=kwargs)
+    return url + QUERY.get(name, "")
 
 
 def test_every_route_has_a_rule_and_an_expectation(portal: Any) -> None:
@@ -158,7 +167,8 @@ def test_permission_matrix(portal: Any, tokens: dict[str, str], who: str) -> Non
             assert r.status_code == code, where
             assert r.json()["error"]["code"] == {401: "unauthorised", 403: "forbidden"}[code]
         elif who == "anonymous":
-            assert r.status_code == 302 and r["Location"] == f"/login/?next={url}", where
+            nxt = quote(url, safe="/")
+            assert r.status_code == 302 and r["Location"] == f"/login/?next={nxt}", where
         else:
             assert r.status_code == 403, where
 

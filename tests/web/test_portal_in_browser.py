@@ -196,6 +196,14 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     shot(c, "versions")
     assert c.page.locator("#versions tbody tr").count() == 1
     assert "q4-with-defects.csv" in c.page.inner_text("#versions")  # stored under its name
+    c.goto(server + f"/las/{LA_A}/data/?year=2020/21")  # its data: not traced yet
+    assert "has not been traced yet" in c.page.inner_text("main")
+    c.goto(server + "/figures/?year=2020/21")  # its figures, derived in the background
+    c.page.click("button:has-text('Produce the figures')")
+    c.page.wait_for_selector("#figures", timeout=240_000)
+    c.accessible()
+    assert c.page.locator("#figures tbody tr").count() > 5
+    assert "SYNTHETIC" in c.page.inner_text("#synthetic")
     c.page.click("button:has-text('Sign out')")
     c.page.wait_for_url(server + "/login/")
 
@@ -285,15 +293,15 @@ def test_every_page_is_accessible(server: str, browser: Any, portal: Any) -> Non
     from django.urls import reverse
 
     from cld.web.portal.access import ROUTES
-    from tests.web.test_permissions import url_names
+    from tests.web.test_permissions import QUERY, url_names
 
+    samples = {"pk": 1, "la": LA_A, "user_id": 1}  # user 1: la@
     pages = [reverse("api:openapi-view")]  # the API's page; its other routes answer JSON
     for name, pattern in url_names().items():
         keys = set(pattern.pattern.converters)
         if "fmt" in keys or "name" in keys or ROUTES[name].api:
             continue  # a file, not a page
-        sample = {"pk": 1, "la": LA_A, "user_id": 1}  # user 1: la@
-        pages.append(reverse(name, kwargs={k: sample[k] for k in keys}))
+        pages.append(reverse(name, kwargs={k: samples[k] for k in keys}) + QUERY.get(name, ""))
     assert len(pages) >= 8
     for email in ("la@example.test", "dscro@example.test", "admin@example.test"):
         ctx = browser.new_context(**CONTEXT)

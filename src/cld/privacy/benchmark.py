@@ -25,7 +25,7 @@ import polars as pl
 
 from cld.derive.population import is_synthetic
 from cld.derive.registry import OUTPUTS
-from cld.derive.run import EXCLUDED_PREFIXES, Run, measures, regions, tidy
+from cld.derive.run import ENGLAND, EXCLUDED_PREFIXES, Run, measures, regions, tidy
 from cld.privacy.disclosure import Rule, as_counts, protect, withhold
 from cld.privacy.disclosure_margins import Table, secondary
 
@@ -261,3 +261,125 @@ def record_benchmark(store: Any, run: Run, report: Benchmark, files: list[Path],
                      profile=run.profile.label, rule=report.rule.name, source=run.source,
                      las=run.las, submissions=[s["id"] for s in run.submissions],
                      files={f.name: sha256_file(f) for f in files})
+
+
+# ---------------------------------------------------------------------------------------------
+# One LA's view: its own figures beside the others' under the rule
+
+
+@dataclass(frozen=True)
+class LaFigure:
+    """One series for one LA: its own unsuppressed figures (its own data), and the region and
+    England values, rank and quartile as the benchmark publishes them (text), an area value
+    withheld besides where the other LAs' part of it (the area less this LA) would be a
+    small count the rule hides."""
+
+    series: str
+    output: str
+    title: str
+    kind: str  # measure / total
+    group: str
+    unit: str
+    numerator: int | None  # measures: the LA's own counts
+    denominator: float | None
+    value: float | None  # the outcome (measures) or the total
+    status: str  # why there is no value, else "ok"
+    region_name: str
+    region: str | None  # as published; None where withheld
+    region_status: str
+    england: str | None
+    england_status: str
+    rank: int | None
+    quartile: int | None
+    ranked: int  # LAs ranked in the series
+    population_note: str | None
+
+
+OTHERS_SMALL = "withheld: the other LAs' part of it is a small number"
+
+
+def _own_frame(run: Run, name: str) -> pl.DataFrame:
+    """Unrounded per area (and group) counts of one output: num, den, value."""
+    o = OUTPUTS[name]
+    t = tidy(run, name)
+    if o.measure is not None:
+        groups = [c for c in o.dims if c != "part"]
+        f = measures(run, name, t)
+        group = (pl.concat_str([pl.col(g).cast(pl.String) for g in groups],
+                               separator=GROUP_SEP) if groups else pl.lit(""))
+        den = pl.col("denominator") if o.measure.denominator is not None else pl.lit(None)
+        return f.select("level", "area_code", "la_code", group.alias("group"),
+                        pl.col("numerator").cast(pl.Int64).alias("num"),
+                        den.cast(pl.Float64).alias("den"),
+                        pl.col("outcome").cast(pl.Float64).alias("value"), "status",
+                        "population_note")
+    dims = list(o.dims)
+    kept = t
+    if dims:
+        excluded = pl.any_horizontal(pl.col(d).cast(pl.String).str.starts_with(p)
+                                     for d in dims for p in EXCLUDED_PREFIXES)
+        kept = t.filter(~excluded.fill_null(False))
+    keys = ["level", "area_code", "la_code"]
+    f = (t.select(keys).unique(maintain_order=True)
+         .join(kept.group_by(keys, maintain_order=True).agg(pl.col("value").sum()),
+               on=keys, how="left", nulls_equal=True))
+    return f.select(*keys, pl.lit("").alias("group"),
+                    pl.col("value").fill_null(0).cast(pl.Int64).alias("num"),
+                    pl.lit(None, pl.Float64).alias("den"),
+                    pl.col("value").fill_null(0).cast(pl.Float64).alias("value"),
+                    pl.lit("ok").alias("status"), pl.lit(None, pl.String).alias("population_note"))
+
+
+def _others_small(area: dict[str, Any], own: dict[str, Any], rule: Rule,
+                  counted_den: bool) -> bool:
+    """The area's counts less the LA's own: would the rule hide any of them?"""
+    from cld.privacy.disclosure import is_hidden
+
+    parts = [("num", True), ("den", counted_den)]
+    return any(use and area[k] is not None
+               and is_hidden(int(round(area[k] - (own[k] or 0))), rule)
+               for k, use in parts)
+
+
+def la_figures(run: Run, report: Benchmark, la: str) -> list[LaFigure]:
+    """`la`'s figures of every series of `report` (made from `run`), beside the others'."""
+    from cld.derive.run import DeriveError
+
+    if la not in run.las:
+        raise DeriveError(f"no accepted data of {la} was derived for {run.year or 'the period'}")
+    rows = report.rows
+    out: list[LaFigure] = []
+    for name in rows["output"].unique(maintain_order=True).to_list():
+        o = OUTPUTS[name]
+        counted_den = o.measure is not None and o.measure.denominator is not None
+        raw = _own_frame(run, name)
+        pub = rows.filter(pl.col("output") == name)
+        for own in raw.filter((pl.col("level") == "la") & (pl.col("la_code") == la)).iter_rows(
+                named=True):
+            mine = pub.filter((pl.col("group") == own["group"]) & (pl.col("level") == "la")
+                              & (pl.col("area_code") == la)).row(0, named=True)
+            series = pub.filter(pl.col("series") == mine["series"])
+            shown: dict[str, tuple[str | None, str]] = {}
+            for level, code in (("region", mine["region_code"]), ("england", ENGLAND[0])):
+                p = series.filter((pl.col("level") == level) & (pl.col("area_code") == code))
+                a = raw.filter((pl.col("level") == level) & (pl.col("area_code") == code)
+                               & (pl.col("group") == own["group"]))
+                if p.height == 0 or a.height == 0:
+                    shown[level] = (None, "not derived")
+                elif _others_small(a.row(0, named=True), own, report.rule, counted_den):
+                    shown[level] = (None, OTHERS_SMALL)
+                else:
+                    r = p.row(0, named=True)
+                    shown[level] = (r["value"], r["status"])
+            out.append(LaFigure(
+                series=mine["series"], output=name, title=mine["title"], kind=mine["kind"],
+                group=own["group"], unit=mine["unit"],
+                numerator=own["num"], denominator=own["den"] if o.measure else None,
+                value=own["value"], status=own["status"],
+                region_name=mine["region_name"] or "", region=shown["region"][0],
+                region_status=shown["region"][1], england=shown["england"][0],
+                england_status=shown["england"][1], rank=mine["rank"],
+                quartile=mine["quartile"],
+                ranked=series.filter(pl.col("level") == "la").height,
+                population_note=own["population_note"]))
+    return out

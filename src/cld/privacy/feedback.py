@@ -49,6 +49,30 @@ class Written:
     rows: int
 
 
+@dataclass(frozen=True)
+class TraceSummary:
+    """An LA's counting submission for a year and its latest trace (None: not traced yet),
+    with the people per tracing action: no identifier."""
+
+    submission: Any
+    trace: Any
+    counts: dict[str, int]
+
+
+def trace_summary(store: Store, la: str, year: str, *,
+                  as_of: date | datetime | None = None) -> TraceSummary:
+    """What tracing found for `la`'s counting submission of `year` (a TraceError when none
+    counts)."""
+    import json
+
+    from cld.store.traces import latest_trace
+
+    sub = counting_submission(store, la, year, as_of)
+    tr = latest_trace(store, sub)
+    counts = {str(k): int(v) for k, v in json.loads(tr.counts).items()} if tr else {}
+    return TraceSummary(sub, tr, counts)
+
+
 def feedback_table(store: Store, la: str, year: str, *,
                    as_of: date | datetime | None = None,
                    backend: BaseBackend | None = None) -> tuple[pa.Table, Any]:

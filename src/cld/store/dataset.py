@@ -57,6 +57,22 @@ def counting(store: Store, year: str, as_of: date | datetime | None = None,
     return list(latest.values())
 
 
+def data_version(store: Store, year: str) -> str:
+    """A short name for the year's data as it counts now: its locked snapshot, or a digest of
+    the counting submissions (a new accepted version, a lock or a reopening changes it)."""
+    import hashlib
+
+    from cld.store.models import YearSnapshot
+
+    y = store.year(year)
+    if y.locked:
+        snap = YearSnapshot.objects.using(store.alias).filter(year=y).order_by("-number").first()
+        if snap is not None:
+            return f"snapshot-{snap.number}-{snap.sha256[:12]}"
+    subs = sorted([s.la_id, s.pk, s.version] for s in counting(store, y.label))
+    return "as-of-" + hashlib.sha256(json.dumps(subs).encode()).hexdigest()[:16]
+
+
 def events_table(con: BaseBackend, store: Store, subs: Sequence[Any]) -> ir.Table:
     """The events of `subs` (one scan of their files): la_code (from the submission, not the
     file), submission_id, submission_version, event_key, key_source, source_row, then the
@@ -130,6 +146,31 @@ def _check_rows(rows: int, subs: Sequence[Any]) -> None:
                            f"{expected:,}: nothing was written")
 
 
+def write_csv(t: ir.Table, path: Path) -> int:
+    """`t` as CSV, batch by batch, every text cell neutralised against spreadsheet formulas
+    (a value starting with = + - @ gets a leading '); the rows written."""
+    import pyarrow.csv as pcsv
+
+    from cld.formulas import neutralise_table
+
+    reader = t.to_pyarrow_batches()
+    rows = 0
+    writer = None
+    try:
+        for batch in reader:
+            safe = neutralise_table(pa.Table.from_batches([batch]))
+            if writer is None:
+                writer = pcsv.CSVWriter(path, safe.schema)
+            writer.write_table(safe)
+            rows += batch.num_rows
+        if writer is None:  # no rows: the header alone
+            pcsv.write_csv(reader.schema.empty_table(), path)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
 @dataclass
 class Export:
     path: Path
@@ -180,10 +221,10 @@ def export_dataset(store: Store, year: str, out: Path, *, as_of: date | datetime
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
-            t.to_csv(tmp)
+            rows = write_csv(t, tmp)
         else:
             t.to_parquet(tmp, compression="zstd")
-        rows = _count(con.read_parquet(str(tmp)) if fmt == "parquet" else t)
+            rows = _count(con.read_parquet(str(tmp)))
         if snap is None:
             _check_rows(rows, subs)
         sha = sha256_file(tmp)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from cld.web.api.routes import api
-from cld.web.portal import administration, extracts, processing, tracing, views
+from cld.web.portal import administration, extracts, la_data, processing, tracing, views
 
 urlpatterns = [
     path("login/", views.Login.as_view(), name="login"),
@@ -40,4 +40,8 @@ urlpatterns = [
          name="admin_user_unlock"),
     path("admin/orgs/", administration.orgs, name="admin_orgs"),
     path("admin/orgs/add/", administration.org_add, name="admin_org_add"),
+    path("las/<str:la>/data/", la_data.la_data, name="la_data"),
+    path("las/<str:la>/feedback.<str:fmt>", la_data.la_feedback_file, name="la_feedback_file"),
+    path("las/<str:la>/dataset.<str:fmt>", la_data.la_dataset_file, name="la_dataset_file"),
+    path("figures/", la_data.figures, name="figures"),
 ]

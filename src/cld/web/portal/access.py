@@ -67,6 +67,10 @@ def _trace_la(kw: dict[str, Any]) -> str:
     return run.la_code
 
 
+def _la(kw: dict[str, Any]) -> str:
+    return str(kw["la"])
+
+
 @dataclass(frozen=True)
 class Rule:
     allow: Predicate | None  # None: public
@@ -119,6 +123,11 @@ ROUTES: dict[str, Rule] = {
     "admin_user_unlock": Rule(is_admin),
     "admin_orgs": Rule(is_admin),
     "admin_org_add": Rule(is_admin),
+    # an LA's identifiable data: its own users and its region's processor (not national)
+    "la_data": Rule((is_la_user | is_processor) & sees_la, _la),
+    "la_feedback_file": Rule((is_la_user | is_processor) & sees_la, _la),
+    "la_dataset_file": Rule((is_la_user | is_processor) & sees_la, _la),
+    "figures": Rule(is_la_user),  # the user's own LA
 }
 
 

@@ -80,7 +80,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {
         "role": role(user), "org": getattr(getattr(user, "membership", None), "organisation",
                                            None),
-        "la_user": own_la(user) is not None, "submitter": is_submitter(user),
+        "la_user": own_la(user) is not None, "own_la": own_la(user),
+        "submitter": is_submitter(user),
         "tracker": las_seen(user) != frozenset(),
         "extracts": role(user) in ("recipient", "national_analyst", "regional_processor"),
         "processor": role(user) == "regional_processor",
