@@ -40,11 +40,11 @@ SHOTS = os.environ.get("CLD_SCREENSHOTS")
 CONTEXT: dict[str, Any] = {"viewport": {"width": 1000, "height": 700}} if SHOTS else {}
 
 
-def shot(c: Checked, name: str) -> None:
-    """Save the page as `name`.png in CLD_SCREENSHOTS (when set)."""
+def shot(c: Checked, name: str, full: bool = True) -> None:
+    """Save the page (or its first screenful) as `name`.png in CLD_SCREENSHOTS (when set)."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        c.page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+        c.page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=full)
 
 
 def cld(*args: str, stdin: str = "") -> str:
@@ -198,12 +198,14 @@ def test_la_journey_in_chromium(server: str, browser: Any, tmp_path: Path) -> No
     assert "q4-with-defects.csv" in c.page.inner_text("#versions")  # stored under its name
     c.goto(server + f"/las/{LA_A}/data/?year=2020/21")  # its data: not traced yet
     assert "has not been traced yet" in c.page.inner_text("main")
+    shot(c, "la-data")
     c.goto(server + "/figures/?year=2020/21")  # its figures, derived in the background
     c.page.click("button:has-text('Produce the figures')")
     c.page.wait_for_selector("#figures", timeout=240_000)
     c.accessible()
     assert c.page.locator("#figures tbody tr").count() > 5
     assert "SYNTHETIC" in c.page.inner_text("#synthetic")
+    shot(c, "la-figures", full=False)  # a long table
     c.page.click("button:has-text('Sign out')")
     c.page.wait_for_url(server + "/login/")
 
