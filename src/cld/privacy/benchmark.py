@@ -209,15 +209,19 @@ def _measure_rows(run: Run, name: str, t: pl.DataFrame, rule: Rule,
         pl.col("outcome").cast(pl.Float64).alias("shown"))
 
 
+def _counted(t: pl.DataFrame, dims: list[str]) -> pl.DataFrame:
+    """The rows a table's total counts: none of its cells labelled as an exclusion."""
+    if not dims:
+        return t
+    excluded = pl.any_horizontal(pl.col(d).cast(pl.String).str.starts_with(p)
+                                 for d in dims for p in EXCLUDED_PREFIXES)
+    return t.filter(~excluded.fill_null(False))
+
+
 def _total_rows(name: str, t: pl.DataFrame, rule: Rule,
                 la_region: pl.DataFrame) -> pl.DataFrame:
     o = OUTPUTS[name]
-    dims = list(o.dims)
-    kept = t
-    if dims:
-        excluded = pl.any_horizontal(pl.col(d).cast(pl.String).str.starts_with(p)
-                                     for d in dims for p in EXCLUDED_PREFIXES)
-        kept = t.filter(~excluded.fill_null(False))
+    kept = _counted(t, list(o.dims))
     keys = ["level", "area_code", "area_name", "la_code"]
     f = (t.select(keys).unique(maintain_order=True)
          .join(kept.group_by(keys, maintain_order=True).agg(pl.col("value").sum()),
@@ -313,12 +317,7 @@ def _own_frame(run: Run, name: str) -> pl.DataFrame:
                         den.cast(pl.Float64).alias("den"),
                         pl.col("outcome").cast(pl.Float64).alias("value"), "status",
                         "population_note")
-    dims = list(o.dims)
-    kept = t
-    if dims:
-        excluded = pl.any_horizontal(pl.col(d).cast(pl.String).str.starts_with(p)
-                                     for d in dims for p in EXCLUDED_PREFIXES)
-        kept = t.filter(~excluded.fill_null(False))
+    kept = _counted(t, list(o.dims))
     keys = ["level", "area_code", "la_code"]
     f = (t.select(keys).unique(maintain_order=True)
          .join(kept.group_by(keys, maintain_order=True).agg(pl.col("value").sum()),
