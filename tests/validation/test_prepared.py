@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 
 from cld.spec import load_spec
 from cld.validation.engine import validate
@@ -51,6 +52,16 @@ def test_derived_period_ignores_the_month_of_submission() -> None:
     ends = _month("2020-04", 100) + _month("2020-05", 100) + _month("2020-07", 100)
     got = _prepared(_con(ends)).derived_period(date(2020, 7, 20))
     assert got == (date(2020, 4, 1), date(2020, 5, 31))
+
+
+def test_an_end_on_the_first_of_the_month_of_submission_is_ignored() -> None:
+    ends = _month("2020-04", 100) + _month("2020-05", 100)
+    ends += [("2020-07-01", t) for t in TYPES * 25]  # the first day of the month received
+    got = _prepared(_con(ends)).derived_period(date(2020, 7, 20))
+    assert got == (date(2020, 4, 1), date(2020, 5, 31))
+    ends += [("2020-06-30", t) for t in TYPES * 25]  # the last day before it counts
+    got = _prepared(_con(ends)).derived_period(date(2020, 7, 20))
+    assert got == (date(2020, 4, 1), date(2020, 6, 30))
 
 
 def test_derived_period_needs_most_event_types() -> None:
@@ -100,3 +111,16 @@ def test_the_store_names_no_view_and_no_column_suffix() -> None:
         for word in ("prepared_base", "__c", "__d", "__n", "nhs__digits", "sql_str",
                      "cld.validation.prepare "):
             assert word not in source, (name, word)
+
+
+def test_connect_sets_the_threads_given_or_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from cld.validation.engine import connect
+
+    def threads(con: duckdb.DuckDBPyConnection) -> int:
+        return int(con.execute("SELECT current_setting('threads')").fetchone()[0])  # type: ignore[index]
+
+    assert threads(connect(threads=1)) == 1
+    monkeypatch.setenv("CLD_THREADS", "3")
+    assert threads(connect()) == 3
+    assert threads(connect(threads=2)) == 2  # given beats the environment
