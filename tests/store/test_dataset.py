@@ -71,6 +71,8 @@ def test_lock_freezes_and_refuses(store: Store, series: dict, tmp_path: Path) ->
     b = submit(store, series["318"][2], "318", YEAR).submission
     snap = lock_year(store, YEAR, by="lead")
     assert snap.number == 1 and snap.rows == _count(store.path(snap.path))
+    kept = json.loads(snap.manifest)  # what the snapshot holds, as the locked dataset's manifest
+    assert kept["year"] == YEAR and {s["la_code"] for s in kept["submissions"]} == {"503", "318"}
     assert ReportingYear.objects.using(store.alias).get(label=YEAR).locked
     refused = submit(store, series["318"][3], "318", YEAR)
     assert refused.kind == "refused" and refused.exit_code == 3

@@ -52,6 +52,9 @@ def test_history_across_versions(store: Store, series: dict, tmp_path: Path) -> 
     assert all(r["first_seen"] in (1, 2) for r in e.values())
     closed = [r for r in e.values() if r["closed_in"] == 2]
     assert closed and all(r["end_date"] is not None for r in closed)
+    kept = [r for r in e.values() if r["last_seen"] == 3]  # in the latest version
+    assert {r["state"] for r in kept} == {"open", "ended"}
+    assert all(r["state"] == ("open" if r["end_date"] is None else "ended") for r in kept)
 
 
 def test_an_event_dropped_then_back(store: Store, series: dict, tmp_path: Path) -> None:

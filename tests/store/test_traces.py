@@ -68,6 +68,8 @@ def test_a_trace_is_stored_beside_the_version(store: Store, sub: Submission) -> 
     ev = AuditEvent.objects.using(store.alias).filter(action="trace").order_by("seq").last()
     details = json.loads(ev.details)
     assert details["trace"] == 2 and details["rows"] == 1 and ev.la_code == "503"
+    assert details["counts"] == {"confirmed": 1} and details["config_version"] == "1"
+    assert (details["source"], details["register"]) == ("register", "register.csv")
     assert p[0] not in ev.details and "9434765919" not in ev.details  # no identifiers
     assert verify_store(store)[1] == []
 
