@@ -266,3 +266,15 @@ def test_event_details_as_text() -> None:
     assert shown["at"] == "2021-01-02 03:04:05"
     assert shown["text"] == ("file: q4.csv; sha256: abababababab…; files: a.csv, b.csv; "
                              "done: 1 items; submissions: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 …")
+
+
+def test_an_las_page_links_to_what_the_user_may_open(portal: Any) -> None:
+    """Links follow the access rules: the region's processor may trace and read the LA's
+    data; the LA's users read their data; national analysts neither (identifiers)."""
+    data, trace = f'href="/las/{LA_A}/data/?year=2020/21"', f'href="/las/{LA_A}/tracing/"'
+    pages = {who: signed_in(portal, who).get(f"/las/{LA_A}/?year=2020/21").content.decode()
+             for who in ("proc_a", "national")}
+    pages["sub_a"] = signed_in(portal, "sub_a").get("/versions/?year=2020/21").content.decode()
+    assert data in pages["proc_a"] and trace in pages["proc_a"]
+    assert data in pages["sub_a"] and trace not in pages["sub_a"]
+    assert "la-links" not in pages["national"]

@@ -179,6 +179,14 @@ class AccessMiddleware:
         return None
 
 
+def may_open(user: Any, name: str, **kwargs: Any) -> bool:
+    """Whether `user` passes the rule of route `name` with these URL values (for links)."""
+    rule = ROUTES[name]
+    if rule.allow is None:
+        return True
+    return bool(rule.allow.test(user, rule.la(kwargs)) if rule.la else rule.allow.test(user))
+
+
 def forbidden(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         from cld.web.api.errors import forbidden as refused

@@ -221,12 +221,17 @@ def la_versions(request: HttpRequest, la: str, year: str) -> HttpResponse:
 
     store = boot.store()
     subs = list_submissions(store, year, la)
+    from cld.web.portal.access import may_open
+
     known = all_las().get(la)
     changes = version_changes(store, la, year)
+    links = [(name, text) for name, text in (("la_data", "Dataset and trace feedback"),
+                                             ("tracing", "Trace the NHS numbers"))
+             if may_open(request.user, name, la=la)]
     return render(request, "portal/versions.html", {"year": year, "years": years(),
                                                     "subs": subs[::-1], "la": la,
                                                     "la_name": known.name if known else "",
-                                                    "changes": changes,
+                                                    "changes": changes, "links": links,
                                                     "lock": year_lock(store, year)})
 
 
