@@ -51,3 +51,10 @@ def test_a_key_named_extra_in_a_document_is_kept_as_an_unknown_key() -> None:
     s = Summary.from_dict({"rows": 3, "extra": "from a later version"})
     assert (s.rows, dict(s.extra)) == (3, {"extra": "from a later version"})
     assert s.as_dict()["extra"] == "from a later version"
+
+
+def test_progress_names_each_step(tmp_path: Path) -> None:
+    steps: list[str] = []
+    result = validate(write(tmp_path / "f.csv", rows([{}, {}])), progress=steps.append)
+    assert steps == ["Reading the file", f"Parsing {result.summary.rows:,} rows",
+                     "Checking the rules", "Summarising"]
