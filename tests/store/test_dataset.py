@@ -85,6 +85,8 @@ def test_lock_freezes_and_refuses(store: Store, series: dict, tmp_path: Path) ->
     assert ex.source.startswith("locked snapshot 1") and ex.rows == snap.rows
     actions = list(AuditEvent.objects.using(store.alias).values_list("action", flat=True))
     assert actions[-3:] == ["lock", "refuse", "export"]
+    refusal = AuditEvent.objects.using(store.alias).get(action="refuse")
+    assert json.loads(refusal.details)["reason"] == "year locked"
 
     with pytest.raises(StoreError, match="say why"):
         reopen_year(store, YEAR, " ")

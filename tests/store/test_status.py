@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from cld.dates import local_day
 from cld.spec import load_register
 from cld.store import Store, submit, tracker
 from cld.store.models import Submission
@@ -65,9 +66,9 @@ def test_deadlines_configurable() -> None:
 
 
 def test_an_earlier_quarter_covered_by_a_later_file(store: Store, series: dict) -> None:
-    submit(store, series["503"][1], "503", YEAR)  # the first file is the Q2 one
+    sub = submit(store, series["503"][1], "503", YEAR).submission  # the Q2 file first
     rows = {r.la_code: r for r in tracker(store, YEAR, today=date(2020, 12, 1))}
     q1, q2 = rows["503"].periods[:2]
     assert q1.version is None and q1.covered_by == 1
     assert q1.text == "late: not submitted; covered by v1"
-    assert q2.version == 1
+    assert q2.version == 1 and q2.received == f"{local_day(sub.received_at):%d/%m/%Y}"
