@@ -25,6 +25,7 @@ def test_as_dict_is_the_json_reports_summary(tmp_path: Path) -> None:
     assert s.errors == severities.count("error") > 0 and s.fatal == severities.count("fatal")
     assert (s.rows, s.people, s.la_code, s.format) == (4, 1, "503", "csv")
     assert (s.period_start, s.stated_period_end) == (date(2020, 4, 1), date(2021, 3, 31))
+    assert s.stated_period_start == date(2020, 4, 1) and s.file == "f.csv"
     assert s.layout is None and s.present_items is not None and "gender" in s.present_items
     write_json(result, tmp_path / "r.json")
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
@@ -58,3 +59,8 @@ def test_progress_names_each_step(tmp_path: Path) -> None:
     result = validate(write(tmp_path / "f.csv", rows([{}, {}])), progress=steps.append)
     assert steps == ["Reading the file", f"Parsing {result.summary.rows:,} rows",
                      "Checking the rules", "Summarising"]
+
+
+def test_a_clean_file_counts_no_errors(tmp_path: Path) -> None:
+    s = validate(write(tmp_path / "clean.csv", rows([{}]))).summary
+    assert (s.fatal, s.errors) == (0, 0)
