@@ -17,7 +17,7 @@ from cld.web.accounts.models import NATIONAL, RECIPIENT, Organisation
 from cld.web.accounts.rules import is_processor, own_org, receives
 from cld.web.portal.jobs import key_file
 from cld.web.portal.models import Extract, Run
-from cld.web.portal.views import years
+from cld.web.portal.views import send_file, years
 
 FILES = {"extract.parquet": "Parquet", "extract.csv": "CSV (spreadsheet-safe)",
          "manifest.json": "manifest (JSON)"}
@@ -103,11 +103,9 @@ def extract_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     path = boot.store().path(ex.folder) / name
     if not path.is_file():
         raise Http404("no such file")
-    boot.store().record(request.user.get_username(), "download", year=ex.year, via="portal",
-                        extract=ex.pk, file=name, profile=ex.profile, recipient=ex.recipient)
-    return FileResponse(path.open("rb"), as_attachment=True,
-                        filename=f"{ex.profile}-{ex.recipient}-{ex.year.replace('/', '-')}-"
-                                 f"{ex.pk}-{name}")
+    return send_file(request, path, f"{ex.profile}-{ex.recipient}-{ex.year.replace('/', '-')}"
+                     f"-{ex.pk}-{name}", year=ex.year, extract=ex.pk, file=name,
+                     profile=ex.profile, recipient=ex.recipient)
 
 
 def benchmarks(request: HttpRequest) -> HttpResponse:
@@ -148,7 +146,5 @@ def benchmark_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     path = boot.store().path(run.folder) / name
     if not path.is_file():
         raise Http404("no such file")
-    boot.store().record(request.user.get_username(), "download", year=run.year, via="portal",
-                        benchmark=run.pk, file=name)
-    return FileResponse(path.open("rb"), as_attachment=True,
-                        filename=f"benchmark-{run.year.replace('/', '-')}-{run.pk}-{name}")
+    return send_file(request, path, f"benchmark-{run.year.replace('/', '-')}-{run.pk}-{name}",
+                     year=run.year, benchmark=run.pk, file=name)

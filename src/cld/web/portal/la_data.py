@@ -24,7 +24,7 @@ from django_tasks import task
 from cld.errors import CldError
 from cld.web import boot
 from cld.web.accounts.rules import own_la
-from cld.web.portal.views import _year, years
+from cld.web.portal.views import _year, send_file, years
 
 FEEDBACK_FORMATS = {"csv": "CSV", "xlsx": "Excel workbook (XLSX)"}
 DATASET_FORMATS = {"parquet": "Parquet (for analysis tools)", "csv": "CSV"}
@@ -51,13 +51,9 @@ def la_data(request: HttpRequest, la: str) -> HttpResponse:
 
 def _send(request: HttpRequest, folder: Path, path: Path, la: str, year: str, what: str,
           fmt: str) -> FileResponse:
-    """The file as a download, audited with the user; the folder removed (the open handle
-    keeps the bytes until the response is sent)."""
-    boot.store().record(request.user.get_username(), "download", la_code=la, year=year,
-                        format=fmt, via="portal", file=path.name, what=what)
-    fh = path.open("rb")
-    shutil.rmtree(folder, ignore_errors=True)
-    return FileResponse(fh, as_attachment=True, filename=path.name)
+    """The file written into `folder` as a download (views.send_file), audited."""
+    return send_file(request, path, path.name, temp=folder, la_code=la, year=year,
+                     format=fmt, file=path.name, what=what)
 
 
 def la_feedback_file(request: HttpRequest, la: str, fmt: str) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,14 +177,26 @@ def _download(request: HttpRequest, result: Any, fmt: str, stem: str, la: str, y
         raise Http404("no such report")
     folder = Path(tempfile.mkdtemp(prefix="cld-report-"))
     path = folder / f"{stem}-dq.{fmt}"
-    write_report(result, fmt, path)
+    try:
+        write_report(result, fmt, path)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return send_file(request, path, path.name, temp=folder, la_code=la, year=year,
+                     format=fmt, **what)
+
+
+def send_file(request: HttpRequest, path: Path, filename: str, temp: Path | None = None,
+              **audit: Any) -> FileResponse:
+    """`path` as a download named `filename`, recorded in the audit trail with the user and
+    how (portal or api); `temp`, a folder made for this download, is removed (the open handle
+    keeps the bytes until the response is sent)."""
     via = "api" if request.path.startswith("/api/") else "portal"
-    boot.store().record(request.user.get_username(), "download", la_code=la, year=year,
-                        format=fmt, via=via, **what)
+    boot.store().record(request.user.get_username(), "download", via=via, **audit)
     fh = path.open("rb")
-    path.unlink()  # the open handle keeps the bytes until the response is sent
-    folder.rmdir()
-    return FileResponse(fh, as_attachment=True, filename=path.name)
+    if temp is not None:
+        shutil.rmtree(temp, ignore_errors=True)
+    return FileResponse(fh, as_attachment=True, filename=filename)
 
 
 def check_report(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
