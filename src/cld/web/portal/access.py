@@ -159,10 +159,7 @@ class AccessMiddleware:
         elif not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            if rule.la is None:
-                ok = rule.allow.test(request.user)
-            else:
-                ok = rule.allow.test(request.user, rule.la(kwargs))
+            ok = _passes(request.user, rule, kwargs)
         except Http404:
             if not rule.api:
                 raise
@@ -181,7 +178,10 @@ class AccessMiddleware:
 
 def may_open(user: Any, name: str, **kwargs: Any) -> bool:
     """Whether `user` passes the rule of route `name` with these URL values (for links)."""
-    rule = ROUTES[name]
+    return _passes(user, ROUTES[name], kwargs)
+
+
+def _passes(user: Any, rule: Rule, kwargs: dict[str, Any]) -> bool:
     if rule.allow is None:
         return True
     return bool(rule.allow.test(user, rule.la(kwargs)) if rule.la else rule.allow.test(user))
